@@ -1,0 +1,126 @@
+"""The `extract` command line: thin commands over plain, testable functions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from extract.gazetteer import GazetteerError
+from extract.pipeline import DEFAULT_MODEL, ModelNotFound
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Extract sentences, entities, quotes and relations from news articles.")
+err_console = Console(stderr=True)
+
+MODEL_OPTION = typer.Option(DEFAULT_MODEL, "--model", help="Any installed spaCy pipeline (package name or path).")
+GAZETTEER_OPTION = typer.Option(None, "--gazetteer", exists=True, dir_okay=False, help="Gazetteer CSV (default: the bundled space-sector one).")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .jsonl, .csv) or folders (walked recursively)."),
+    out: Path = typer.Option(Path("data/out"), "--out", "-o", help="Output folder for the tables."),
+    model: str = MODEL_OPTION,
+    gazetteer: Optional[Path] = GAZETTEER_OPTION,
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
+    force: bool = typer.Option(False, "--force", help="Reprocess everything, replacing earlier output."),
+    max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Largest document accepted, in characters."),
+) -> None:
+    """Process articles into the CSV tables of SCHEMA.md."""
+    from extract.runner import RunOptions, run as run_batch
+
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        _fail(f"input not found: {', '.join(missing)}")
+    options = RunOptions(model=model, gazetteer=str(gazetteer) if gazetteer else None, workers=workers, force=force, max_chars=max_chars)
+    words = 0
+    with Progress(
+        TextColumn("[bold]extract[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("docs"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("extract", total=None, rate="")
+
+        def advance(result: dict) -> None:
+            nonlocal words
+            words += sum(len(s["text"].split()) for s in result.get("sentences", []))
+            elapsed = bar.tasks[task].elapsed or 0.0
+            bar.update(task, advance=1, rate=f"{words / elapsed:,.0f} words/s" if elapsed > 0 else "")
+
+        try:
+            summary = run_batch(inputs, out, options, progress=advance)
+        except (ModelNotFound, GazetteerError) as err:
+            _fail(str(err))
+    summary.words = words
+    _print_summary(summary)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary) -> None:
+    table = Table(title=f"extract run → {summary.out_dir}", show_header=True)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name in ("documents", "sentences", "entities", "catalog", "quotes", "relations"):
+        table.add_row(name, f"{summary.counts.get(name, 0):,}")
+    err_console.print(table)
+    rate = summary.words / summary.seconds if summary.seconds else 0.0
+    err_console.print(
+        f"{summary.documents:,} documents ({summary.documents - summary.failed:,} ok, {summary.failed:,} failed), "
+        f"{summary.words:,} words in {summary.seconds:.1f} s ({rate:,.0f} words/s)",
+        highlight=False,
+    )
+    for doc_id, error in summary.errors[:20]:
+        err_console.print(f"  [red]failed[/] {doc_id}: {error}", highlight=False)
+    if len(summary.errors) > 20:
+        err_console.print(f"  … and {len(summary.errors) - 20} more (see documents.csv, status=error)")
+
+
+@app.command()
+def show(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="One article (.txt/.md), or a .jsonl/.csv file."),
+    doc: Optional[str] = typer.Option(None, "--doc", help="For a .jsonl/.csv file: the doc_id to show (default: the first)."),
+    model: str = MODEL_OPTION,
+    gazetteer: Optional[Path] = GAZETTEER_OPTION,
+) -> None:
+    """Render one article in the terminal with its entities, quotes and speakers."""
+    from extract.process import Extractor
+    from extract.readers import iter_records
+    from extract.show import show as show_result
+
+    records = list(iter_records([file]))
+    chosen = [r for r in records if doc is None or r.doc_id == doc]
+    if not chosen:
+        _fail(f"no document {doc!r} in {file}; it has: {', '.join(r.doc_id for r in records[:10])}")
+    record = chosen[0]
+    if not record.ok:
+        _fail(f"{record.doc_id}: {record.error}", code=1)
+    try:
+        extractor = Extractor(model, str(gazetteer) if gazetteer else None)
+    except (ModelNotFound, GazetteerError) as err:
+        _fail(str(err))
+    result = next(extractor.process([record]))
+    show_result(record.text, result, Console())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Canonical entities: clean mention spans, give every mention an ``entity_id`` and a name.
+
+Gazetteer matches keep the gazetteer's id (set by the entity ruler as ``ent_id``). Model
+entities get the slug of their canonical name; within a document a short name ("Rogozin",
+"FSB") takes the id of the full name it refers to. The id is stored as the span's
+``kb_id`` so that it travels with the ``Doc``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+LEADING_STRIP_TAGS = {"DT", "PRP$", "PDT", "POS"}
+TRAILING_STRIP_TAGS = {"POS"}
+TRAILING_STRIP_TEXT = {"'s", "’s", "'", "’", ",", ".", ":", ";", "-", "—", "–"}
+# Labels whose mentions are names of something that can be referred to by a shorter name.
+NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART", "LAW"}
+
+
+def slugify(name: str) -> str:
+    """ASCII-fold, lower-case, runs of other characters to ``-``: 'Dmitry Rogozin' -> 'dmitry-rogozin'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention with its resolved identity."""
+
+    span: Span
+    entity_id: str
+    entity_name: str
+    label: str
+    source: str  # "gazetteer" or "model"
+
+
+@lru_cache(maxsize=None)
+def load_forenames(path: str | None = None) -> frozenset[str]:
+    """Given names from a data file (the bundled one by default), one per line."""
+    text = (
+        open(path, encoding="utf-8").read()
+        if path
+        else (resources.files("extract") / "data" / "forenames.txt").read_text(encoding="utf-8")
+    )
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@Language.factory("canonical_entities", default_config={"forenames_path": None})
+def make_canonical_entities(nlp: Language, name: str, *, forenames_path: str | None) -> "CanonicalEntities":
+    return CanonicalEntities(forenames=load_forenames(forenames_path))
+
+
+class CanonicalEntities:
+    """Trim entity spans and resolve each to an id stored in ``span.kb_id_``."""
+
+    def __init__(self, *, forenames: frozenset[str] = frozenset()) -> None:
+        self.forenames = forenames
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [s for s in (trim_span(e) for e in doc.ents) if s is not None]
+        spans = [_person_by_forename(s, self.forenames) for s in spans]
+        spans = _add_conjunct_mentions(doc, spans)
+        spans = _add_surname_mentions(doc, spans)
+        doc.ents = resolve_ids(spans)
+        return doc
+
+
+def trim_span(span: Span) -> Span | None:
+    """Strip determiners, possessives and (for people) leading descriptors from a mention."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].tag_ in LEADING_STRIP_TAGS or doc[start].lower_ in {"the", "a", "an"}):
+        start += 1
+    if span.label_ == "PERSON":
+        # "American Mark Vande Hei": a descriptor before the name is not part of it.
+        while end - start > 1 and (doc[start].tag_ in {"JJ", "NNPS"} or doc[start].ent_iob_ == "" and doc[start].is_lower):
+            start += 1
+    while end > start and (doc[end - 1].tag_ in TRAILING_STRIP_TAGS or doc[end - 1].text in TRAILING_STRIP_TEXT):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start >= end:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label_, span_id=span.id_)
+
+
+def _person_by_forename(span: Span, forenames: frozenset[str]) -> Span:
+    """A model span like 'American Mark Vande Hei' (ORG) that is a name: PERSON from the forename on.
+
+    The small model often folds a nationality into a person's name and mislabels the whole.
+    """
+    if span.id_ or span.label_ == "PERSON" or len(span) < 2:
+        return span
+    for k in (0, 1):
+        if k + 1 >= len(span) or span[k].text not in forenames:
+            continue
+        rest = span[k:]
+        if not all(t.is_title or t.text[:1].isupper() for t in rest if t.is_alpha):
+            return span
+        if k == 1 and not (span[0].is_title and span[0].pos_ in {"PROPN", "ADJ"}):
+            return span
+        return Span(span.doc, rest.start, rest.end, label="PERSON")
+    return span
+
+
+def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
+    """'Apple and Google': an untagged proper noun conjoined with an entity shares its label."""
+    label_of = {i: s.label_ for s in spans for i in range(s.start, s.end) if s.label_ in {"ORG", "GPE", "PERSON"}}
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra: list[Span] = []
+    for token in doc:
+        if token.dep_ != "conj" or token.pos_ != "PROPN" or token.i in taken or token.head.i not in label_of:
+            continue
+        left = token.left_edge.i
+        while left < token.i and (doc[left].pos_ != "PROPN" or left in taken):
+            left += 1
+        if any(i in taken for i in range(left, token.i + 1)) or not doc[left].is_title:
+            continue
+        extra.append(Span(doc, left, token.i + 1, label=label_of[token.head.i]))
+        taken.update(range(left, token.i + 1))
+    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
+
+
+def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Tag untagged proper nouns that repeat the last word of a multi-word PERSON name."""
+    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
+    if not surnames:
+        return spans
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra = [
+        Span(doc, t.i, t.i + 1, label="PERSON")
+        for t in doc
+        if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"
+        and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" and doc[t.i + 1].i not in taken)
+    ]
+    return sorted(spans + extra, key=lambda s: s.start)
+
+
+def resolve_ids(spans: list[Span]) -> list[Span]:
+    """Give each span its entity id (``kb_id``); short names take their full name's id and label."""
+    full_people = [s for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
+    acronyms = _acronym_links(spans)
+    resolved: list[Span] = []
+    for span in spans:
+        label = span.label_
+        if span.id_:
+            entity_id = span.id_
+        elif span.text in acronyms:
+            full = acronyms[span.text]
+            entity_id, label = slugify(full.text), full.label_
+        else:
+            full = _full_name_for(span, full_people)
+            if full is not None:
+                entity_id, label = slugify(full.text), "PERSON"
+            else:
+                entity_id = slugify(span.text) or span.text
+        resolved.append(Span(span.doc, span.start, span.end, label=label, kb_id=entity_id, span_id=span.id_))
+    return resolved
+
+
+def _full_name_for(span: Span, people: list[Span]) -> Span | None:
+    """The nearest longer PERSON name that ends with (or starts with) this short name."""
+    if span.label_ not in NAME_LABELS or len(span) > 2:
+        return None
+    words = [t.text for t in span]
+    candidates = [
+        p for p in people
+        if len(p) > len(span) and ([t.text for t in p[-len(words):]] == words or (span.label_ == "PERSON" and [t.text for t in p[: len(words)]] == words))
+    ]
+    if span.label_ != "PERSON":
+        # Only a surname the model mislabelled: it must match the last word exactly.
+        candidates = [p for p in candidates if [t.text for t in p[-len(words):]] == words]
+    if not candidates:
+        return None
+    before = [p for p in candidates if p.start < span.start]
+    pool = before or candidates
+    return min(pool, key=lambda p: abs(span.start - p.start))
+
+
+def _acronym_links(spans: list[Span]) -> dict[str, Span]:
+    """'Federal Security Service (FSB)': the acronym in brackets takes the full name's id."""
+    links: dict[str, Span] = {}
+    for span in spans:
+        doc = span.doc
+        if span.id_ or len(span) < 2 or span.end + 2 >= len(doc):
+            continue
+        if doc[span.end].text != "(" or doc[span.end + 2].text != ")":
+            continue
+        acronym = doc[span.end + 1].text
+        initials = "".join(t.text[0] for t in span if t.text[:1].isupper())
+        if acronym.isupper() and len(acronym) > 1 and acronym == initials:
+            links.setdefault(acronym, span)
+    return links
+
+
+def mentions(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None) -> list[Mention]:
+    """All entity mentions of a processed doc, with ids, names and sources.
+
+    ``gazetteer_names`` maps a gazetteer id to its (name, label). A model entity's name is
+    the longest mention text in the document that carries its id.
+    """
+    gazetteer_names = gazetteer_names or {}
+    longest: dict[str, str] = {}
+    for ent in doc.ents:
+        if not ent.id_:
+            best = longest.get(ent.kb_id_, "")
+            if len(ent.text) > len(best):
+                longest[ent.kb_id_] = " ".join(ent.text.split())
+    result: list[Mention] = []
+    for ent in doc.ents:
+        if ent.id_:
+            name, _ = gazetteer_names.get(ent.id_, (ent.text, ent.label_))
+            result.append(Mention(ent, ent.id_, name, ent.label_, "gazetteer"))
+        else:
+            result.append(Mention(ent, ent.kb_id_, longest[ent.kb_id_], ent.label_, "model"))
+    return result

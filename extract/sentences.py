@@ -1,0 +1,107 @@
+"""Sentence boundary hints set before the parser, so quotes and their attributions stay whole.
+
+The parser respects ``is_sent_start`` values that are already set, so this component only
+marks tokens that must (not) start a sentence and leaves the rest to the parser.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+OPEN_MARKS = {"“", "«", "„", "‘", "‹"}
+CLOSE_MARKS = {"”", "»", "’", "›"}
+STRAIGHT_MARKS = {'"', "'"}
+SENTENCE_END = {".", "!", "?", "…"}
+
+
+def is_closing_mark(token: Token) -> bool:
+    """A quote mark that closes a quotation (attached to what precedes it)."""
+    text = token.text
+    if text in CLOSE_MARKS:
+        return text != "’" or not _inside_word(token)
+    if text in STRAIGHT_MARKS:
+        doc = token.doc
+        before = token.i > 0 and not doc[token.i - 1].whitespace_
+        return bool(before) and (token.i + 1 == len(doc) or bool(token.whitespace_) or doc[token.i + 1].is_punct)
+    return False
+
+
+def is_opening_mark(token: Token) -> bool:
+    """A quote mark that opens a quotation (attached to what follows it)."""
+    text = token.text
+    if text in OPEN_MARKS:
+        return text not in ("‘",) or not _inside_word(token)
+    if text in STRAIGHT_MARKS:
+        doc = token.doc
+        after = token.i + 1 < len(doc) and not token.whitespace_
+        before_space = token.i == 0 or bool(doc[token.i - 1].whitespace_) or doc[token.i - 1].is_space
+        return after and before_space
+    return False
+
+
+def _inside_word(token: Token) -> bool:
+    doc = token.doc
+    left = token.i > 0 and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text[-1:].isalnum()
+    right = not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isalnum()
+    return bool(left and right)
+
+
+@Language.factory("quote_sentence_hints", default_config={"split_on_newlines": True})
+def make_quote_sentence_hints(nlp: Language, name: str, *, split_on_newlines: bool) -> "QuoteSentenceHints":
+    return QuoteSentenceHints(split_on_newlines=split_on_newlines)
+
+
+class QuoteSentenceHints:
+    """Mark sentence starts at line breaks and forbid them inside quote attributions.
+
+    - A line break (headline, credit line, paragraph) starts a sentence, unless the line
+      is a hard-wrapped continuation (lower-case start after a line without end punctuation).
+    - A closing quote mark never starts a sentence: it belongs to the quote before it.
+    - After ``,”`` (or ``?”``/``!”`` followed by a lower-case word) the attribution continues
+      the sentence: ``“We are ready,” Nelson said.`` is one sentence.
+    """
+
+    def __init__(self, *, split_on_newlines: bool = True) -> None:
+        self.split_on_newlines = split_on_newlines
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if token.i == 0:
+                continue
+            prev = doc[token.i - 1]
+            if token.is_space:
+                continue
+            if self.split_on_newlines and _follows_line_break(token):
+                token.is_sent_start = not _is_wrapped_line(token)
+                continue
+            if is_closing_mark(token) and not prev.is_space:
+                token.is_sent_start = False
+            elif prev.i > 0 and is_closing_mark(prev):
+                before_mark = doc[prev.i - 1].text
+                if before_mark in {",", "—", "–", "-"}:
+                    token.is_sent_start = False
+                elif before_mark in {"?", "!"} and token.is_lower:
+                    token.is_sent_start = False
+            elif prev.text in {",", ";", ":"} and is_opening_mark(token):
+                token.is_sent_start = False
+        return doc
+
+
+def _follows_line_break(token: Token) -> bool:
+    doc = token.doc
+    prev = doc[token.i - 1]
+    return "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
+
+
+def _is_wrapped_line(token: Token) -> bool:
+    """A single newline inside a running sentence: 'the\\nagency said'."""
+    doc = token.doc
+    prev = doc[token.i - 1]
+    if prev.is_space:
+        if prev.text.count("\n") > 1:
+            return False
+        if prev.i == 0:
+            return False
+        prev = doc[prev.i - 1]
+    return token.is_lower and prev.text not in SENTENCE_END and not is_closing_mark(prev) and not prev.is_space

@@ -1,0 +1,164 @@
+"""The output tables of SCHEMA.md: columns, dtypes, and atomic, deterministic CSV writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+SCHEMA_VERSION = 1
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": [
+        "doc_id", "source", "title", "n_chars", "n_sentences", "n_entities", "n_quotes",
+        "n_relations", "sha256", "status", "error", "date", "url", "encoding",
+    ],
+    "sentences": ["doc_id", "sent_id", "start_char", "end_char", "text"],
+    "entities": [
+        "doc_id", "mention_id", "sent_id", "start_char", "end_char", "text", "label",
+        "entity_id", "entity_name", "source",
+    ],
+    "catalog": ["entity_id", "entity_name", "label", "category", "n_mentions", "n_docs", "aliases"],
+    "quotes": [
+        "doc_id", "quote_id", "kind", "start_char", "end_char", "text", "cue", "cue_start_char",
+        "cue_end_char", "speaker_text", "speaker_start_char", "speaker_end_char",
+        "speaker_entity_id", "speaker_name", "speaker_label", "sent_id", "method",
+    ],
+    "relations": [
+        "doc_id", "relation_id", "sent_id", "relation_type", "subject_entity_id", "subject_name",
+        "predicate", "object_entity_id", "object_name", "negated", "evidence_start_char",
+        "evidence_end_char", "evidence",
+    ],
+}
+# Tables written row by row while documents stream through; the catalog is aggregated.
+STREAMED = ("documents", "sentences", "entities", "quotes", "relations")
+
+INT_COLUMNS = {
+    "n_chars", "n_sentences", "n_entities", "n_quotes", "n_relations", "sent_id", "start_char",
+    "end_char", "n_mentions", "n_docs", "evidence_start_char", "evidence_end_char",
+}
+# Offsets that may be empty (a quote with no cue or no speaker): nullable integers.
+NULLABLE_INT_COLUMNS = {"cue_start_char", "cue_end_char", "speaker_start_char", "speaker_end_char"}
+BOOL_COLUMNS = {"negated"}
+
+
+def csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def render_rows(table: str, rows: Iterable[dict]) -> str:
+    """CSV text (no header) for rows of ``table``, with the schema's column order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = COLUMNS[table]
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def header(table: str) -> str:
+    return ",".join(COLUMNS[table]) + "\n"
+
+
+class Catalog:
+    """Run-wide aggregation of entity mentions into one row per ``entity_id``."""
+
+    def __init__(self, categories: dict[str, str] | None = None) -> None:
+        self.categories = categories or {}
+        self.names: dict[str, Counter] = defaultdict(Counter)
+        self.labels: dict[str, Counter] = defaultdict(Counter)
+        self.aliases: dict[str, set[str]] = defaultdict(set)
+        self.mentions: Counter = Counter()
+        self.docs: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, rows: Iterable[dict]) -> None:
+        for row in rows:
+            eid = row["entity_id"]
+            self.names[eid][row["entity_name"]] += 1
+            self.labels[eid][row["label"]] += 1
+            self.aliases[eid].add(" ".join(row["text"].split()))
+            self.mentions[eid] += 1
+            self.docs[eid].add(row["doc_id"])
+
+    def rows(self) -> list[dict]:
+        def top(counter: Counter) -> str:
+            # Most frequent, ties broken alphabetically, so the choice is stable.
+            return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+        return [
+            {
+                "entity_id": eid,
+                "entity_name": top(self.names[eid]),
+                "label": top(self.labels[eid]),
+                "category": self.categories.get(eid, ""),
+                "n_mentions": self.mentions[eid],
+                "n_docs": len(self.docs[eid]),
+                "aliases": "|".join(sorted(self.aliases[eid])),
+            }
+            for eid in sorted(self.mentions)
+        ]
+
+
+class TableWriter:
+    """Write every table to temporary files and move them into place only when all are done.
+
+    A crash leaves the previous tables (or none) in place, never a half-written one.
+    """
+
+    def __init__(self, out_dir: Path, categories: dict[str, str] | None = None) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(categories)
+        self.counts: Counter = Counter()
+        self._files = {}
+        for table in STREAMED:
+            handle = open(self._tmp(table), "w", encoding="utf-8", newline="")
+            handle.write(header(table))
+            self._files[table] = handle
+
+    def _tmp(self, table: str) -> Path:
+        return self.out_dir / f".{table}.csv.tmp"
+
+    def write(self, result: dict[str, list[dict]]) -> None:
+        """Append one document's rows (a mapping of table name to rows)."""
+        for table in STREAMED:
+            rows = result.get(table, [])
+            if rows:
+                self._files[table].write(render_rows(table, rows))
+                self.counts[table] += len(rows)
+        self.catalog.add(result.get("entities", []))
+
+    def close(self, manifest: dict) -> None:
+        for handle in self._files.values():
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        catalog_rows = self.catalog.rows()
+        self.counts["catalog"] = len(catalog_rows)
+        _atomic_write(self.out_dir / "catalog.csv", header("catalog") + render_rows("catalog", catalog_rows))
+        for table in STREAMED:
+            os.replace(self._tmp(table), self.out_dir / f"{table}.csv")
+        manifest = {**manifest, "counts": {t: self.counts[t] for t in COLUMNS}}
+        _atomic_write(self.out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+    def abort(self) -> None:
+        for table, handle in self._files.items():
+            handle.close()
+            self._tmp(table).unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
