@@ -74,6 +74,9 @@ class QuoteSentenceHints:
                 continue
             if self.split_on_newlines and _follows_line_break(token):
                 token.is_sent_start = not _is_wrapped_line(token)
+                # Without this the parser tends to split right after the line's first word.
+                if token.is_sent_start and token.i + 1 < len(doc) and not doc[token.i + 1].is_space:
+                    doc[token.i + 1].is_sent_start = False
                 continue
             if is_closing_mark(token) and not prev.is_space:
                 token.is_sent_start = False
