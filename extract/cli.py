@@ -35,6 +35,8 @@ def run(
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
     force: bool = typer.Option(False, "--force", help="Reprocess everything, replacing earlier output."),
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Largest document accepted, in characters."),
+    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (a Ray cluster; needs the [ray] extra)."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
 ) -> None:
     """Process articles into the CSV tables of SCHEMA.md."""
     from extract.runner import RunOptions, run as run_batch
@@ -42,7 +44,17 @@ def run(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         _fail(f"input not found: {', '.join(missing)}")
-    options = RunOptions(model=model, gazetteer=str(gazetteer) if gazetteer else None, workers=workers, force=force, max_chars=max_chars)
+    if engine not in ("local", "ray"):
+        _fail(f"unknown engine {engine!r}: use local or ray")
+    options = RunOptions(
+        model=model,
+        gazetteer=str(gazetteer) if gazetteer else None,
+        workers=workers,
+        force=force,
+        max_chars=max_chars,
+        engine=engine,
+        address=address,
+    )
     words = 0
     with Progress(
         TextColumn("[bold]extract[/]"),

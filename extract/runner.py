@@ -28,6 +28,8 @@ class RunOptions:
     force: bool = False
     max_chars: int = DEFAULT_MAX_CHARS
     batch_size: int = BATCH_SIZE
+    engine: str = "local"
+    address: str | None = None
 
 
 @dataclass
@@ -68,7 +70,12 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def process_records(records: Iterable[Record], options: RunOptions, gazetteer: Gazetteer) -> Iterator[DocResult]:
-    """Results in input order, from this process or a pool of ``options.workers`` processes."""
+    """Results in input order, from this process, a pool of worker processes, or Ray."""
+    if options.engine == "ray":
+        from extract.ray_engine import process_records_ray
+
+        yield from process_records_ray(records, options, gazetteer)
+        return
     if options.workers <= 1:
         yield from Extractor(options.model, gazetteer, batch_size=options.batch_size).process(records)
         return
