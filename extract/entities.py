@@ -149,8 +149,9 @@ def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def resolve_ids(spans: list[Span]) -> list[Span]:
     """Give each span its entity id (``kb_id``); short names take their full name's id and label."""
-    full_people = [s for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
     acronyms = _acronym_links(spans)
+    spans = _add_acronym_mentions(spans, acronyms)
+    full_people = [s for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
     resolved: list[Span] = []
     for span in spans:
         label = span.label_
@@ -199,9 +200,24 @@ def _acronym_links(spans: list[Span]) -> dict[str, Span]:
             continue
         acronym = doc[span.end + 1].text
         initials = "".join(t.text[0] for t in span if t.text[:1].isupper())
-        if acronym.isupper() and len(acronym) > 1 and acronym == initials:
+        # Transliterated acronyms ("Federal Security Service (FSB)") keep only the first letter.
+        if acronym.isupper() and acronym.isalpha() and len(acronym) > 1 and (acronym == initials or acronym[0] == initials[:1]):
             links.setdefault(acronym, span)
     return links
+
+
+def _add_acronym_mentions(spans: list[Span], acronyms: dict[str, Span]) -> list[Span]:
+    """Tag untagged occurrences of an acronym introduced in brackets after its full name."""
+    if not acronyms:
+        return spans
+    doc = spans[0].doc
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra = [
+        Span(doc, t.i, t.i + 1, label=acronyms[t.text].label_)
+        for t in doc
+        if t.text in acronyms and t.i not in taken
+    ]
+    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
 def mentions(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None) -> list[Mention]:
