@@ -1,0 +1,95 @@
+"""Tables: hostile text round-trips through pandas, writes are atomic, the catalog aggregates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import extract
+from extract.load import read_table
+from extract.tables import COLUMNS, TableWriter
+
+HOSTILE = [
+    'He said "no", then left',
+    "line one\nline two\r\nline three",
+    "a, b, and c",
+    "NA",
+    "N/A",
+    "null",
+    "",
+    "=SUM(A1:A9)",
+    "“curly” and ‘single’ marks",
+    "  leading and trailing spaces  ",
+    "tab\there",
+]
+
+
+def doc_result(doc_id: str, texts: list[str]) -> dict:
+    return {
+        "documents": [{"doc_id": doc_id, "source": "s", "title": texts[0], "n_chars": 1, "n_sentences": len(texts),
+                       "n_entities": len(texts), "n_quotes": 0, "n_relations": 0, "sha256": "x", "status": "ok",
+                       "error": "", "date": "", "url": "", "encoding": "utf-8"}],
+        "sentences": [{"doc_id": doc_id, "sent_id": i, "start_char": i, "end_char": i + 1, "text": t} for i, t in enumerate(texts)],
+        "entities": [{"doc_id": doc_id, "mention_id": f"m{i}", "sent_id": i, "start_char": 0, "end_char": 1, "text": t,
+                      "label": "ORG", "entity_id": f"id-{i % 3}", "entity_name": f"Name {i % 3}", "source": "model"}
+                     for i, t in enumerate(texts)],
+    }
+
+
+def test_hostile_text_round_trips_exactly(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path, categories={"id-0": "space_agency"})
+    writer.write(doc_result("NA", HOSTILE))
+    writer.close({"schema_version": 1})
+    sentences = read_table(tmp_path / "sentences.csv")
+    assert sentences["text"].tolist() == HOSTILE
+    assert sentences["doc_id"].tolist() == ["NA"] * len(HOSTILE)
+    documents = pd.read_csv(tmp_path / "documents.csv", keep_default_na=False, dtype=str)
+    assert documents.loc[0, "title"] == HOSTILE[0]
+
+
+def test_catalog_aggregates_per_entity_id(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path, categories={"id-0": "space_agency"})
+    writer.write(doc_result("a", ["x", "y", "z", "x"]))
+    writer.write(doc_result("b", ["x"]))
+    writer.close({})
+    catalog = read_table(tmp_path / "catalog.csv").set_index("entity_id")
+    assert catalog.loc["id-0", "n_mentions"] == 3  # a: m0, m3; b: m0
+    assert catalog.loc["id-0", "n_docs"] == 2
+    assert catalog.loc["id-0", "aliases"] == "x"
+    assert catalog.loc["id-0", "category"] == "space_agency"
+    assert catalog.loc["id-1", "category"] == ""
+    assert list(catalog.columns) == COLUMNS["catalog"][1:]
+
+
+def test_aborted_write_leaves_earlier_tables_untouched(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path)
+    writer.write(doc_result("first", ["one"]))
+    writer.close({})
+    before = (tmp_path / "sentences.csv").read_bytes()
+    writer = TableWriter(tmp_path)
+    writer.write(doc_result("second", ["two"]))
+    writer.abort()
+    assert (tmp_path / "sentences.csv").read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_load_gives_typed_frames(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path)
+    writer.write(doc_result("001", ["NA", "text"]))
+    writer.close({"schema_version": 1})
+    tables = extract.load(tmp_path)
+    assert tables.documents["doc_id"].tolist() == ["001"]  # not the number 1
+    assert str(tables.sentences["start_char"].dtype) == "Int64"
+    assert tables.sentences["text"].tolist() == ["NA", "text"]  # "NA" is not missing
+    assert str(tables.quotes["speaker_start_char"].dtype) == "Int64"
+    assert str(tables.relations["negated"].dtype) == "boolean"
+    assert tables.manifest["counts"]["sentences"] == 2
+    assert json.loads((tmp_path / "manifest.json").read_text())["schema_version"] == 1
+
+
+def test_load_refuses_a_folder_without_output(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="extract run"):
+        extract.load(tmp_path)
