@@ -99,7 +99,7 @@ def _print_summary(summary) -> None:
         highlight=False,
     )
     for doc_id, error in summary.errors[:20]:
-        err_console.print(f"  [red]failed[/] {doc_id}: {error}", highlight=False)
+        err_console.print(f"  [red]failed[/] {escape(doc_id)}: {escape(error)}", highlight=False)
     if len(summary.errors) > 20:
         err_console.print(f"  … and {len(summary.errors) - 20} more (see documents.csv, status=error)")
 
