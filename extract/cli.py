@@ -40,6 +40,7 @@ def run(
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
 ) -> None:
     """Process articles into the CSV tables of SCHEMA.md."""
+    from extract.ray_engine import RayEngineError  # imports Ray only when the engine runs
     from extract.runner import RunOptions, run as run_batch
 
     missing = [str(p) for p in inputs if not p.exists()]
@@ -77,7 +78,7 @@ def run(
 
         try:
             summary = run_batch(inputs, out, options, progress=advance)
-        except (ModelNotFound, GazetteerError) as err:
+        except (ModelNotFound, GazetteerError, RayEngineError) as err:
             _fail(str(err))
     summary.words = words
     _print_summary(summary)
@@ -129,6 +130,50 @@ def show(
         _fail(str(err))
     result = next(extractor.process([record]))
     show_result(record.text, result, Console())
+
+
+@app.command("eval")
+def eval_command(
+    gold_dir: Path = typer.Argument(..., help="Gold folder: <doc_id>.txt + <doc_id>.json per article (see data/gold/README.md)."),
+    report: Optional[Path] = typer.Option(None, "--report", dir_okay=False, help="Write the JSON report: metrics per stage and every document's misses and extras."),
+    markdown_file: Optional[Path] = typer.Option(None, "--markdown", dir_okay=False, help="Write a Markdown summary for a CI job to post."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", dir_okay=False, help="Fail (exit 1) when a metric falls more than --tolerance below this baseline."),
+    tolerance: float = typer.Option(0.01, "--tolerance", min=0.0, help="How far below the baseline a metric may fall."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0.0, max=1.0, help="Fail (exit 1) when any stage's F1 is under this."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", dir_okay=False, help="Save this run's metrics as the new baseline (after comparing with --baseline, if given)."),
+    details: bool = typer.Option(False, "--details", "--verbose", "-v", help="Also print every document's missed and extra items."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Score only this doc_id (repeatable)."),
+    model: str = MODEL_OPTION,
+    gazetteer: Optional[Path] = GAZETTEER_OPTION,
+) -> None:
+    """Score every stage on a gold set; exit 1 on a quality regression, 2 on bad input."""
+    from extract.evaluate import BaselineError, baseline_of, markdown, render, run_eval, write_json
+    from extract.gold import GoldError
+
+    if not gold_dir.is_dir():
+        _fail(f"gold folder not found: {gold_dir}")
+    try:
+        with err_console.status(f"scoring {gold_dir} …"):
+            outcome = run_eval(
+                gold_dir,
+                model=model,
+                gazetteer=str(gazetteer) if gazetteer else None,
+                baseline=baseline,
+                tolerance=tolerance,
+                fail_under=fail_under,
+                only=doc,
+            )
+    except (GoldError, BaselineError, ModelNotFound, GazetteerError) as err:
+        _fail(str(err))
+    render(outcome, Console(), details=details)
+    if report:
+        write_json(report, outcome.report)
+    if markdown_file:
+        markdown_file.write_text(markdown(outcome.report, outcome.failures, outcome.warnings, outcome.baseline), encoding="utf-8")
+    if write_baseline:
+        write_json(write_baseline, baseline_of(outcome.report))
+        err_console.print(f"baseline written to {escape(str(write_baseline))}", highlight=False)
+    raise typer.Exit(outcome.exit_code)
 
 
 def main() -> None:
