@@ -62,14 +62,39 @@ class CanonicalEntities:
 
     def __init__(self, *, forenames: frozenset[str] = frozenset()) -> None:
         self.forenames = forenames
+        # Gazetteer surfaces, so a model span that is exactly a gazetteer name gets its id.
+        self.alias_index: dict[tuple[str, bool], str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [s for s in (trim_span(e) for e in doc.ents) if s is not None]
+        spans = [part for e in doc.ents for part in split_span(e)]
+        spans = [s for s in (trim_span(e) for e in spans) if s is not None]
+        spans = [self._gazetteer_id(s) for s in spans]
         spans = [_person_by_forename(s, self.forenames) for s in spans]
         spans = _add_conjunct_mentions(doc, spans)
         spans = _add_surname_mentions(doc, spans)
         doc.ents = resolve_ids(spans)
         return doc
+
+
+    def _gazetteer_id(self, span: Span) -> Span:
+        if span.id_ or not self.alias_index:
+            return span
+        entry_id = self.alias_index.get((span.text, True)) or self.alias_index.get((span.text.lower(), False))
+        return Span(span.doc, span.start, span.end, label=span.label_, span_id=entry_id) if entry_id else span
+
+
+def split_span(span: Span) -> list[Span]:
+    """Split a mention at slashes: 'Faith McKie / Cheryl Warner' is two names."""
+    cuts = [t.i for t in span if t.text == "/"]
+    if not cuts:
+        return [span]
+    bounds = [span.start, *cuts, span.end]
+    parts = []
+    for left, right in zip(bounds, bounds[1:]):
+        left = left + 1 if span.doc[left].text == "/" else left
+        if left < right:
+            parts.append(Span(span.doc, left, right, label=span.label_, span_id=span.id_))
+    return parts
 
 
 def trim_span(span: Span) -> Span | None:

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases"]
+COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model"]
 
 
 class GazetteerError(ValueError):
@@ -24,6 +24,9 @@ class GazetteerEntry:
     category: str
     aliases: tuple[str, ...] = ()
     cased_aliases: tuple[str, ...] = ()
+    # False for names the model usually tags well and that often start longer names
+    # ("United States" in "United States Department of Justice"): the model's span wins.
+    overrides_model: bool = True
 
 
 @dataclass
@@ -36,16 +39,33 @@ class Gazetteer:
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
 
-    def patterns(self, make_doc: Callable) -> list[dict]:
-        """Token patterns for spaCy's entity_ruler: LOWER for aliases, ORTH for cased aliases."""
+    def surfaces(self, entry: GazetteerEntry) -> list[tuple[str, str]]:
+        """(surface, attr) pairs: the name as written and cased aliases match exactly (ORTH),
+        aliases match in any case (LOWER)."""
+        surfaces = [(a, "LOWER") for a in entry.aliases]
+        surfaces += [(a, "ORTH") for a in (entry.name, *entry.cased_aliases)]
+        return surfaces
+
+    def alias_index(self) -> dict[tuple[str, bool], str]:
+        """Lookup of a surface to its id: key (lower-cased surface, False) or (surface, True) for cased."""
+        index: dict[tuple[str, bool], str] = {}
+        for entry in self.entries:
+            for alias, attr in self.surfaces(entry):
+                key = (alias, True) if attr == "ORTH" else (alias.lower(), False)
+                index.setdefault(key, entry.id)
+        return index
+
+    def patterns(self, make_doc: Callable, *, overriding: bool | None = None) -> list[dict]:
+        """Token patterns for spaCy's entity_ruler: LOWER for aliases, ORTH for cased ones.
+
+        ``overriding`` selects the entries that do (True) or do not (False) override the model.
+        """
         patterns: list[dict] = []
         for entry in self.entries:
-            surfaces = [(a, "LOWER") for a in (entry.name, *entry.aliases) if a]
-            if entry.name in entry.cased_aliases:
-                surfaces = [(a, attr) for a, attr in surfaces if a != entry.name]
-            surfaces += [(a, "ORTH") for a in entry.cased_aliases]
+            if overriding is not None and entry.overrides_model != overriding:
+                continue
             seen: set[tuple] = set()
-            for alias, attr in surfaces:
+            for alias, attr in self.surfaces(entry):
                 tokens = [t.text for t in make_doc(alias)]
                 key = (attr, tuple(t.lower() if attr == "LOWER" else t for t in tokens))
                 if key in seen:
@@ -96,6 +116,7 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
                 category=(row.get("category") or "").strip(),
                 aliases=_split(row.get("aliases")),
                 cased_aliases=_split(row.get("cased_aliases")),
+                overrides_model=(row.get("overrides_model") or "yes").strip().lower() not in {"no", "false", "0"},
             )
         )
     return Gazetteer(entries=entries, path=str(path), digest=hashlib.sha256(raw).hexdigest())

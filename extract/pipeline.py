@@ -47,13 +47,20 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
         nlp.add_pipe("quote_sentence_hints", first=True)
         if "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", after="quote_sentence_hints")
-    ruler_position = {"before": "ner"} if "ner" in nlp.pipe_names else {"last": True}
-    ruler = nlp.add_pipe(
+    has_ner = "ner" in nlp.pipe_names
+    # Entries that override the model go before the NER, which keeps their spans; the
+    # others go after it and only fill gaps the model left.
+    strong = nlp.add_pipe(
         "entity_ruler",
         name="gazetteer",
         config={"overwrite_ents": True, "validate": False},
-        **ruler_position,
+        **({"before": "ner"} if has_ner else {"last": True}),
     )
-    ruler.add_patterns(gazetteer.patterns(nlp.make_doc))
-    nlp.add_pipe("canonical_entities", last=True)
+    strong.add_patterns(gazetteer.patterns(nlp.make_doc, overriding=True))
+    weak_patterns = gazetteer.patterns(nlp.make_doc, overriding=False)
+    if weak_patterns:
+        weak = nlp.add_pipe("entity_ruler", name="gazetteer_fill", config={"overwrite_ents": False, "validate": False}, last=True)
+        weak.add_patterns(weak_patterns)
+    canonical = nlp.add_pipe("canonical_entities", last=True)
+    canonical.alias_index = gazetteer.alias_index()
     return nlp
