@@ -3,7 +3,7 @@
 A gold article is ``<doc_id>.txt`` (the exact text) plus ``<doc_id>.json`` (sentences,
 entity mentions, quotes and relations as text, without offsets). Offsets are recovered
 here: sentences sequentially, entity mentions in order at word boundaries (each searched
-from the previous mention's start), quotes as the first occurrence of their text.
+from the previous mention's end), quotes as the first occurrence of their text.
 
 Every problem is reported as ``file:line: item: what is wrong`` so an annotator can fix it
 without reading code. This module needs no spaCy; ``data/gold/check_gold.py`` wraps it.
@@ -232,7 +232,7 @@ def check_document(json_path: Path) -> tuple[GoldDocument | None, list[str]]:
             problem("entities", i, f"{mention!r} ({entity_id}) not found as a word after offset {pos} (out of order?)")
             continue
         doc.entities.append(GoldEntity(hit[0], hit[1], mention, label, entity_id))
-        pos = hit[0]
+        pos = hit[1]  # the next mention starts after this one: mentions never nest
     for entity_id, labels in labels_by_id.items():
         if len(labels) > 1:
             problem("entities", None, f"entity_id {entity_id!r} has several labels: {', '.join(sorted(labels))}")
