@@ -13,6 +13,8 @@ OPEN_MARKS = {"“", "«", "„", "‘", "‹"}
 CLOSE_MARKS = {"”", "»", "’", "›"}
 STRAIGHT_MARKS = {'"', "'"}
 SENTENCE_END = {".", "!", "?", "…"}
+# Tokens that join what is on both sides ("NASA / Esther Lee", "(1966) — Portrait of ...").
+JOINERS = {"/", "—", "–"}
 
 
 def is_closing_mark(token: Token) -> bool:
@@ -23,7 +25,8 @@ def is_closing_mark(token: Token) -> bool:
     if text in STRAIGHT_MARKS:
         doc = token.doc
         before = token.i > 0 and not doc[token.i - 1].whitespace_
-        return bool(before) and (token.i + 1 == len(doc) or bool(token.whitespace_) or doc[token.i + 1].is_punct)
+        after = token.i + 1 == len(doc) or bool(token.whitespace_) or doc[token.i + 1].is_punct or doc[token.i + 1].is_space
+        return bool(before) and after
     return False
 
 
@@ -87,6 +90,8 @@ class QuoteSentenceHints:
                 elif before_mark in {"?", "!"} and token.is_lower:
                     token.is_sent_start = False
             elif prev.text in {",", ";", ":"} and is_opening_mark(token):
+                token.is_sent_start = False
+            elif token.text in JOINERS or prev.text in JOINERS:
                 token.is_sent_start = False
         return doc
 
