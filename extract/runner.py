@@ -133,6 +133,15 @@ def model_meta(model: str) -> dict[str, str]:
     return {"name": model, "version": str(meta.get("version", "")), "spacy_version": str(meta.get("spacy_version", ""))}
 
 
+def engine_manifest(options: RunOptions) -> dict:
+    """Which engine ran, and on how much: worker processes, or Ray actors and cluster size."""
+    if options.engine == "ray":
+        from extract.ray_engine import cluster_info
+
+        return {"name": "ray", **cluster_info()}
+    return {"name": "local", "workers": options.workers}
+
+
 def manifest(options: RunOptions, gazetteer: Gazetteer, inputs: list[Path], summary: RunSummary) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -141,7 +150,7 @@ def manifest(options: RunOptions, gazetteer: Gazetteer, inputs: list[Path], summ
         "spacy_version": spacy.__version__,
         "model": model_meta(options.model),
         "gazetteer": {"path": gazetteer.path, "sha256": gazetteer.digest, "entries": len(gazetteer.entries)},
-        "engine": {"name": "local", "workers": options.workers},
+        "engine": engine_manifest(options),
         "inputs": [str(p) for p in inputs],
         "options": {"max_chars": options.max_chars, "batch_size": options.batch_size, "force": options.force},
         "documents": {"total": summary.documents, "ok": summary.documents - summary.failed, "error": summary.failed},

@@ -1,0 +1,164 @@
+"""The Ray engine: the same per-document core (``Extractor.process``) on a Ray cluster.
+
+Documents flow through Ray Data: ``from_items`` -> ``map_batches`` with a pool of actors,
+each of which loads the spaCy pipeline once. The driver reads the inputs, restores input
+order and hands the results to the same table writer as the local engine, so both engines
+write the same bytes. Ray is an optional extra: this module imports it only when it runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from extract.gazetteer import Gazetteer
+from extract.process import DocResult, Extractor
+from extract.readers import Record
+
+if TYPE_CHECKING:  # pragma: no cover - for type hints only
+    import pyarrow
+
+    from extract.runner import RunOptions
+
+INSTALL_HINT = 'pip install ".[ray]"'
+# One Ray Dataset per chunk keeps the driver's memory flat however many articles there are;
+# each chunk starts a fresh actor pool (a few seconds of pipeline loading), so chunks are big.
+CHUNK_DOCS = 5_000
+CHUNK_CHARS = 50_000_000
+
+_cluster: dict[str, Any] = {}
+
+
+class RayEngineError(RuntimeError):
+    """Ray is missing, the cluster cannot be reached, or the run failed on it."""
+
+
+class RayUnavailable(RayEngineError):
+    """The [ray] extra is not installed."""
+
+
+def cluster_info() -> dict[str, Any]:
+    """What the last Ray run ran on (address, actors, cluster CPUs and nodes), for the manifest."""
+    return dict(_cluster)
+
+
+def process_records_ray(records: Iterable[Record], options: RunOptions, gazetteer: Gazetteer) -> Iterator[DocResult]:
+    """Results in input order, computed by a pool of Ray actors that each load the pipeline once."""
+    ray = _import_ray()
+    started = _connect(ray, options)
+    try:
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        # A runtime we started has exactly --workers CPUs; on a cluster, one actor per CPU.
+        actors = max(1, min(options.workers, cpus) if started else cpus)
+        _cluster.clear()
+        _cluster.update(
+            address=options.address or "local",
+            actors=actors,
+            cluster_cpus=cpus,
+            cluster_nodes=sum(1 for node in ray.nodes() if node.get("Alive")),
+            ray_version=ray.__version__,
+        )
+        for chunk in _chunks(records):
+            yield from _run_chunk(ray, chunk, options, gazetteer, actors)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data  # noqa: F401 - the [data] part of the extra
+    except ImportError as err:
+        raise RayUnavailable(f"--engine ray needs Ray, which is not installed ({err.name or err}): {INSTALL_HINT}") from err
+    return ray
+
+
+def _connect(ray: Any, options: RunOptions) -> bool:
+    """Join the cluster at ``options.address`` or start a local runtime; True if we must shut it down."""
+    if ray.is_initialized() and options.address is None:
+        return False  # already inside a Ray program (a test fixture, a notebook): use its runtime
+    quiet = dict(include_dashboard=False, log_to_driver=False, configure_logging=True, logging_level=logging.ERROR)
+    try:
+        if options.address is None:
+            ray.init(num_cpus=options.workers, **quiet)
+        else:
+            ray.init(address=options.address, **quiet)
+    except (ConnectionError, ValueError, RuntimeError) as err:
+        where = options.address or "a local runtime"
+        raise RayEngineError(f"cannot start Ray ({where}): {_first_line(err)}") from err
+    _quiet_ray_data(ray)
+    return True
+
+
+def _quiet_ray_data(ray: Any) -> None:
+    """No progress bars or INFO lines on the console (they would fight the CLI's own); the
+    session's ray-data.log still gets everything."""
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    for handler in logging.getLogger("ray.data").handlers:
+        if type(handler).__name__ != "SessionFileHandler":
+            handler.setLevel(logging.ERROR)
+
+
+def _chunks(records: Iterable[Record]) -> Iterator[list[tuple[int, Record]]]:
+    chunk: list[tuple[int, Record]] = []
+    chars = 0
+    for index, record in enumerate(records):
+        chunk.append((index, record))
+        chars += len(record.text)
+        if len(chunk) >= CHUNK_DOCS or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _run_chunk(ray: Any, chunk: list[tuple[int, Record]], options: RunOptions, gazetteer: Gazetteer, actors: int) -> Iterator[DocResult]:
+    # Records travel as JSON text: one plain string column, whatever the record holds.
+    items = [{"index": index, "record": json.dumps(dataclasses.asdict(record))} for index, record in chunk]
+    blocks = max(1, -(-len(items) // options.batch_size))
+    dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+        ExtractActor,
+        fn_constructor_kwargs={"model": options.model, "gazetteer": gazetteer, "batch_size": options.batch_size},
+        compute=ray.data.ActorPoolStrategy(size=min(actors, blocks)),
+        batch_size=options.batch_size,
+        batch_format="pyarrow",
+    )
+    first = chunk[0][0]
+    expected = first + len(chunk)
+    pending: dict[int, DocResult] = {}
+    try:
+        for batch in dataset.iter_batches(batch_format="pyarrow", batch_size=None):
+            for index, result in zip(batch.column("index").to_pylist(), batch.column("result").to_pylist()):
+                pending[index] = json.loads(result)
+            # Actors finish out of order; hand results on in input order as soon as we can.
+            while first in pending:
+                yield pending.pop(first)
+                first += 1
+    except Exception as err:  # noqa: BLE001 - Ray wraps worker failures; the CLI shows one line
+        raise RayEngineError(f"Ray run failed: {_first_line(err)}") from err
+    if first != expected:
+        raise RayEngineError(f"Ray run lost documents: got {first - chunk[0][0]} of {len(chunk)} in order")
+
+
+class ExtractActor:
+    """One Ray actor: loads the pipeline once, then turns batches of records into results."""
+
+    def __init__(self, model: str, gazetteer: Gazetteer, batch_size: int) -> None:
+        self.extractor = Extractor(model, gazetteer, batch_size=batch_size)
+
+    def __call__(self, batch: pyarrow.Table) -> pyarrow.Table:
+        import pyarrow as pa
+
+        records = [Record(**json.loads(text)) for text in batch.column("record").to_pylist()]
+        # Plain JSON strings out: Arrow cannot infer a schema for empty or uneven row lists.
+        results = [json.dumps(result) for result in self.extractor.process(records)]
+        return pa.table({"index": batch.column("index"), "result": pa.array(results, pa.string())})
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[-1] if "Traceback" in text else text.splitlines()[0]
