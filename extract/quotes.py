@@ -1,12 +1,59 @@
-"""Quotes and their speakers (filled in by the quote stage; see issue 3)."""
+"""Quotes and their speakers: direct quotes in quote marks and indirect (reported) speech.
+
+1. Quote marks are paired on characters, independently of the tokenizer
+   (:func:`find_marked_spans`): curly, straight and angle marks, nested quotes, and the news
+   convention of a quote running over several paragraphs, each opened but only the last one
+   closed. An unbalanced mark degrades one quote, never the document.
+2. Each marked span of at least four words is attributed (:func:`extract_quotes`) by the first
+   rule that applies; ``Quote.method`` names it:
+
+   - ``direct:cue-before`` / ``direct:cue-after``: a reporting verb (``reporting_verbs.txt``)
+     in the quote's sentences, outside the quote; the speaker is its subject (``Nelson
+     said``, ``said Nelson``), widened to the entity mention, its apposition (``the director
+     of Roscosmos, Dmitry Rogozin,``) or the organisation it speaks for (``an Interpol
+     spokesperson``); pronouns and ``the agency`` are resolved by :mod:`extract.coref`;
+   - ``direct:according-to``: ``“...,” according to X``;
+   - ``direct:colon``: the quote follows a colon (``a statement from X: “...”``);
+   - ``direct:dash``: a dash and a name follow the quote (``“...” – Dr. Jane Roe, ...``);
+   - ``direct:continuation``: a sentence wholly in quote marks right after an attributed
+     quote continues its speaker (split quotes, multi-paragraph quotes);
+   - ``direct:none``: no speaker found; the speaker fields stay empty.
+
+   Nested quotes are kept only when a cue inside the outer quote attributes them.
+3. Indirect quotes (``indirect:ccomp``) are clausal complements of a reporting verb with a
+   subject (``Rogozin said that ...``); the text is the reported clause without ``that`` and
+   without a journalist's continuation (``, but ...``, ``, which ...``). ``according to X``
+   gives ``indirect:according-to``. A reported clause holding a quoted fragment is one
+   indirect quote (a mixed quote) and the fragment is not reported again.
+
+Heuristics follow textacy's ``direct_quotations`` and the Gender Gap Tracker (see
+``/work/shared/notes/quotes.md``), fixed where those are known to break.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from extract import coref
 from extract.entities import Mention
+
+MIN_WORDS = 4
+# Mark families: a closing mark closes the nearest open mark of its family.
+OPENERS = {"“": "double", "„": "double", "«": "angle", "‹": "single_angle", "‘": "single"}
+CLOSERS = {"”": "double", "»": "angle", "›": "single_angle", "’": "single"}
+DASHES = {"-", "–", "—", "―"}
+OPEN_CONTEXT = set("([{—–-/") | set(OPENERS)  # characters after which a mark opens
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "LOC"}
+SELF_REFERENCE = {"i", "we", "you", "me", "us"}
+# Coordinations after which a reported clause gives way to the journalist's own words.
+CONTRAST_CC = {"but", "yet", "while", "although", "though", "whereas"}
+SUBJECT_DEPS = ("nsubj", "csubj")
 
 
 @dataclass(frozen=True)
@@ -27,6 +74,630 @@ class Quote:
     method: str = ""
 
 
-def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
-    """All quotes of ``doc``, in document order."""
-    return []
+@dataclass(frozen=True)
+class MarkedSpan:
+    """Text between a pair of quote marks (``start``/``end`` exclude the marks and outer spaces)."""
+
+    start: int
+    end: int
+    open_char: int
+    close_char: int | None  # None: closed by a paragraph break
+    parent: int | None  # index of the enclosing span in the list, for nested quotes
+
+
+@dataclass(frozen=True)
+class Speaker:
+    start_char: int
+    end_char: int
+    mention: Mention | None
+
+
+# --------------------------------------------------------------------------- reporting verbs
+
+
+@lru_cache(maxsize=None)
+def load_reporting_verbs(path: str | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    """(direct cues, indirect cues) from a data file of lemmas (the bundled one by default).
+
+    A line is a lemma, optionally followed by ``direct`` or ``indirect`` to restrict it.
+    """
+    text = (
+        open(path, encoding="utf-8").read()
+        if path
+        else (resources.files("extract") / "data" / "reporting_verbs.txt").read_text(encoding="utf-8")
+    )
+    direct: set[str] = set()
+    indirect: set[str] = set()
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        lemma, kinds = parts[0].lower(), set(parts[1:]) or {"direct", "indirect"}
+        if "direct" in kinds:
+            direct.add(lemma)
+        if "indirect" in kinds:
+            indirect.add(lemma)
+    return frozenset(direct), frozenset(indirect)
+
+
+# --------------------------------------------------------------------------- quote marks
+
+
+def find_marked_spans(text: str) -> list[MarkedSpan]:
+    """All quoted stretches of ``text``, paired on characters, in order of their opening mark.
+
+    A line break closes every quote still open (the multi-paragraph convention: each
+    paragraph of a long quote opens a mark, only the last closes). Single curly marks count
+    only when they are not apostrophes (``OneWeb’s``, ``agencies’``).
+    """
+    spans: list[tuple[int, int, int | None, int | None]] = []  # open, end, close, parent-open
+    stack: list[tuple[str, int]] = []  # (family, index of the opening mark)
+    n = len(text)
+
+    def emit(open_i: int, end: int, close_i: int | None, depth: int) -> None:
+        parent = stack[depth - 1][1] if depth > 0 else None
+        spans.append((open_i, end, close_i, parent))
+
+    def close_all(end: int) -> None:
+        while stack:
+            family, open_i = stack.pop()
+            if family in {"double", "straight", "angle"}:  # an open single mark is an apostrophe
+                emit(open_i, end, None, len(stack))
+
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            close_all(i)
+            continue
+        if ch not in OPENERS and ch not in CLOSERS and ch not in "\"'":
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        opens_here = prev.isspace() or prev in OPEN_CONTEXT or prev in "\"'"
+        closes_here = not prev.isspace() and (nxt.isspace() or not nxt.isalnum())
+        family = _family(ch)
+        if ch in ("’", "'") and prev.isalnum() and nxt.isalnum():
+            continue  # apostrophe inside a word
+        top = _find_open(stack, family)
+        if ch in CLOSERS or (ch in "\"'" and top is not None and (closes_here or not opens_here)):
+            if top is None:
+                # A stray closing mark: a closing-shaped double mark at a paragraph start opens.
+                if ch == "”" and opens_here and not nxt.isspace():
+                    stack.append(("double", i))
+                continue
+            depth = top
+            _, open_i = stack[top]
+            del stack[top:]
+            emit(open_i, i, i, depth)
+        elif ch in OPENERS or (ch in "\"'" and opens_here and not nxt.isspace()):
+            if ch in ("‘", "'") and not (opens_here and nxt.isalnum() or nxt in "\"“"):
+                continue
+            stack.append((family, i))
+    close_all(n)
+    order = sorted(range(len(spans)), key=lambda k: spans[k][0])
+    index_of_open = {spans[k][0]: pos for pos, k in enumerate(order)}
+    result = []
+    for k in order:
+        open_i, end, close_i, parent_open = spans[k]
+        start = open_i + 1
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        result.append(MarkedSpan(start, end, open_i, close_i, index_of_open.get(parent_open)))
+    return result
+
+
+def _family(ch: str) -> str:
+    if ch == '"':
+        return "double"
+    if ch == "'":
+        return "single"
+    return OPENERS.get(ch) or CLOSERS[ch]
+
+
+def _find_open(stack: list[tuple[str, int]], family: str) -> int | None:
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k][0] == family:
+            return k
+    return None
+
+
+def is_quotation(text: str) -> bool:
+    """Enough words to be a quote, and not a title of a work (every word capitalised)."""
+    words = text.split()
+    if len(words) < MIN_WORDS:
+        return False
+    alpha = [w for w in words if w[:1].isalpha()]
+    return not (len(words) <= 12 and alpha and all(w[:1].isupper() for w in alpha) and text[-1:] not in ".,!?")
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+class _DocIndex:
+    """Per-document look-ups shared by the rules: sentences, mentions, quote owners."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[Mention], marked: list[MarkedSpan]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.mentions = sorted(mentions, key=lambda m: m.span.start)
+        self.mention_of: dict[int, Mention] = {}
+        for m in self.mentions:
+            for i in range(m.span.start, m.span.end):
+                self.mention_of[i] = m
+        self.sents = list(doc.sents)
+        self.sent_starts = [s.start for s in self.sents]
+        self.token_starts = [t.idx for t in doc]
+        self.marked = marked
+        # owner[i]: the innermost marked span holding token i (-1: narration).
+        self.owner = [-1] * len(doc)
+        for k, span in enumerate(marked):
+            for i in range(self.token_at(span.start), self.token_at(max(span.end - 1, span.start)) + 1):
+                if doc[i].idx >= span.start and doc[i].idx < span.end:
+                    self.owner[i] = k
+
+    def token_at(self, char: int) -> int:
+        """Index of the token that contains (or follows) character ``char``."""
+        return max(bisect_right(self.token_starts, char) - 1, 0)
+
+    def sent_of(self, token_i: int) -> int:
+        return bisect_right(self.sent_starts, token_i) - 1
+
+    def same_line(self, a: int, b: int) -> bool:
+        lo, hi = min(a, b), max(a, b)
+        return "\n" not in self.text[lo:hi]
+
+
+def extract_quotes(doc: Doc, mentions: list[Mention], *, verbs_path: str | None = None) -> list[Quote]:
+    """All quotes of ``doc``, direct and indirect, in document order."""
+    direct_cues, indirect_cues = load_reporting_verbs(verbs_path)
+    marked = find_marked_spans(doc.text)
+    index = _DocIndex(doc, mentions, marked)
+    indirect, absorbed = _indirect_quotes(index, indirect_cues)
+    direct = _direct_quotes(index, direct_cues, absorbed)
+    quotes = _continuations(index, direct, indirect)
+    return sorted(quotes, key=lambda q: (q.start_char, q.end_char))
+
+
+def _direct_quotes(index: _DocIndex, cues: frozenset[str], absorbed: set[int]) -> list[tuple[int, Quote]]:
+    """Direct quotes with their attribution, as (marked span index, quote)."""
+    result: list[tuple[int, Quote]] = []
+    for k, span in enumerate(index.marked):
+        if k in absorbed or not is_quotation(index.text[span.start : span.end]):
+            continue
+        quote = _attribute_direct(index, k, span, cues)
+        if span.parent is not None and not quote.method.startswith("direct:cue"):
+            continue  # a nested quote needs its own cue inside the outer quote
+        result.append((k, quote))
+    return result
+
+
+def _attribute_direct(index: _DocIndex, k: int, span: MarkedSpan, cues: frozenset[str]) -> Quote:
+    doc, text = index.doc, index.text
+    base = Quote("direct", span.start, span.end, method="direct:none")
+    level = -1 if span.parent is None else span.parent
+    first = index.token_at(span.open_char)
+    last = index.token_at(span.close_char if span.close_char is not None else max(span.end - 1, span.start))
+    s0, s1 = index.sent_of(first), index.sent_of(last)
+    lo, hi = index.sents[s0].start, index.sents[s1].end
+    close = span.close_char if span.close_char is not None else span.end
+    candidates = []
+    for tok in doc[lo:hi]:
+        if index.owner[tok.i] != level or span.open_char <= tok.idx <= close:
+            continue
+        is_according = tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"
+        if not is_according and not (tok.pos_ == "VERB" and tok.lemma_.lower() in cues):
+            continue
+        if not index.same_line(tok.idx, span.open_char):
+            continue
+        between = (close, tok.idx) if tok.idx > close else (tok.idx, span.open_char)
+        if any(between[0] < other.open_char < between[1] for other in index.marked if other.parent == span.parent):
+            continue  # another quote sits between this cue and the quote
+        distance = between[1] - between[0]
+        candidates.append((not _governs(index, tok, span), distance, tok))
+    if candidates:
+        _, _, cue = min(candidates, key=lambda c: (c[0], c[1]))
+        after = cue.idx > close
+        if cue.lower_ == "according":
+            speaker = _according_speaker(index, cue)
+            method, lemma, cue_end = "direct:according-to", "according to", doc[cue.i + 1].idx + 2
+        else:
+            speaker = _speaker_of(index, cue)
+            method = "direct:cue-after" if after else "direct:cue-before"
+            lemma, cue_end = cue.lemma_.lower(), cue.idx + len(cue.text)
+        return _with_speaker(base, speaker, method, lemma, cue.idx, cue_end)
+    if span.parent is not None:
+        return base
+    colon = _colon_speaker(index, span, cues)
+    if colon is not None:
+        speaker, cue = colon
+        if cue is not None:
+            return _with_speaker(base, speaker, "direct:colon", cue.lemma_.lower(), cue.idx, cue.idx + len(cue.text))
+        return _with_speaker(base, speaker, "direct:colon")
+    dash = _dash_speaker(index, span)
+    if dash is not None:
+        return _with_speaker(base, dash, "direct:dash")
+    return base
+
+
+def _governs(index: _DocIndex, cue: Token, span: MarkedSpan) -> bool:
+    """The quote's words hang off ``cue`` in the parse (cue is an ancestor of a quote root)."""
+    doc = index.doc
+    lo, hi = index.token_at(span.start), index.token_at(max(span.end - 1, span.start)) + 1
+    for tok in doc[lo:hi]:
+        if lo <= tok.head.i < hi:
+            continue
+        head, steps = tok.head, 0
+        while steps < 12:
+            if head.i == cue.i:
+                return True
+            if head.head.i == head.i:
+                break
+            head, steps = head.head, steps + 1
+    return False
+
+
+def _with_speaker(
+    quote: Quote, speaker: Speaker | None, method: str, cue: str = "", cue_start: int | None = None, cue_end: int | None = None
+) -> Quote:
+    fields = dict(
+        kind=quote.kind, start_char=quote.start_char, end_char=quote.end_char, method=method,
+        cue=cue, cue_start_char=cue_start, cue_end_char=cue_end,
+    )
+    if speaker is not None:
+        fields.update(speaker_start_char=speaker.start_char, speaker_end_char=speaker.end_char)
+        if speaker.mention is not None:
+            m = speaker.mention
+            fields.update(speaker_entity_id=m.entity_id, speaker_name=m.entity_name, speaker_label=m.label)
+    return Quote(**fields)
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _subject_of(cue: Token) -> Token | None:
+    """The subject of a reporting verb: its own, a coordinated or governing verb's, or the
+    agent of a passive; ``who`` in a relative clause stands for the noun it modifies."""
+    verb, steps = cue, 0
+    while steps < 4:
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if subject is not None:
+            if subject.lower_ in {"who", "that", "which"} and verb.dep_ == "relcl":
+                return verb.head
+            return _repair_conjoined_subject(subject)
+        if verb.dep_ in {"conj", "xcomp"} and verb.head.i != verb.i:
+            verb, steps = verb.head, steps + 1
+            continue
+        if verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            return verb.head
+        return None
+    return None
+
+
+def _repair_conjoined_subject(subject: Token) -> Token:
+    """'brought the American X and the own NASA noted': a conjoined subject right after a
+    verb that lacks an object is a parse error; its first part is that verb's object."""
+    conjuncts = [c for c in subject.children if c.dep_ == "conj"]
+    if not conjuncts:
+        return subject
+    left = subject.left_edge.i
+    if left == 0:
+        return subject
+    before = subject.doc[left - 1]
+    if before.is_punct:
+        return subject
+    for _ in range(3):  # 'brought to Earth the American X': climb from 'Earth' to 'brought'
+        if before.pos_ == "VERB":
+            break
+        before = before.head
+    if (
+        before.pos_ == "VERB" and before.i < left and before.i != subject.head.i
+        and not any(c.dep_ in {"dobj", "obj"} for c in before.children)
+    ):
+        return conjuncts[-1]
+    return subject
+
+
+def _speaker_of(index: _DocIndex, cue: Token) -> Speaker | None:
+    """The speaker of a reporting verb, as a mention where one can be found."""
+    subject = _subject_of(cue)
+    return None if subject is None else _speaker_from_token(index, subject)
+
+
+def _speaker_from_token(index: _DocIndex, token: Token) -> Speaker | None:
+    """Widen a subject token to its entity: the mention holding it, an apposition, a pronoun's
+    or description's antecedent, or the organisation a spokesperson speaks for."""
+    doc = index.doc
+    own = index.mention_of.get(token.i)
+    if own is not None:
+        return _mention_speaker(own)
+    appositions = [index.mention_of.get(c.i) for c in token.children if c.dep_ == "appos"]
+    appositions = [m for m in appositions if m is not None and m.label in SPEAKER_LABELS]
+    if appositions:
+        people = [m for m in appositions if m.label == "PERSON"]
+        return _mention_speaker((people or appositions)[0])
+    if token.lower_ in SELF_REFERENCE:
+        return Speaker(token.idx, token.idx + len(token.text), None)
+    if token.pos_ == "PRON" or _definite(token):
+        resolved = coref.resolve(token, index.mentions)
+        if resolved is not None and resolved.label in SPEAKER_LABELS:
+            return Speaker(token.idx, token.idx + len(token.text), resolved)
+        if token.pos_ == "PRON":
+            return Speaker(token.idx, token.idx + len(token.text), None)
+    # 'an Interpol spokesperson', 'a spokesman for NASA', 'NASA's statement'.
+    for child in token.children:
+        targets = [child]
+        if child.dep_ == "prep" and child.lower_ in {"for", "of", "from", "at", "with"}:
+            targets = [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ not in {"compound", "poss", "nmod", "amod"}:
+            continue
+        for target in targets:
+            m = index.mention_of.get(target.i)
+            if m is not None and m.label == "ORG":
+                return Speaker(token.idx, token.idx + len(token.text), m)
+    start = token.i
+    while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
+        start -= 1
+    return Speaker(doc[start].idx, token.idx + len(token.text), None)
+
+
+def _definite(token: Token) -> bool:
+    return token.pos_ in {"NOUN", "PROPN"} and any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in token.children)
+
+
+def _mention_speaker(m: Mention) -> Speaker | None:
+    if m.label not in SPEAKER_LABELS:
+        return Speaker(m.span.start_char, m.span.end_char, None)
+    return Speaker(m.span.start_char, m.span.end_char, m)
+
+
+def _according_speaker(index: _DocIndex, according: Token) -> Speaker | None:
+    """X in 'according to X': a mention in the object phrase (its owner first: 'its website')."""
+    doc = index.doc
+    to = doc[according.i + 1]
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        obj = next((c for c in according.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return None
+    own = index.mention_of.get(obj.i)
+    if own is not None:
+        return _mention_speaker(own)
+    for child in obj.children:
+        if child.dep_ == "poss":
+            return _speaker_from_token(index, child)
+    return _speaker_from_token(index, obj)
+
+
+def _colon_speaker(index: _DocIndex, span: MarkedSpan, cues: frozenset[str]) -> tuple[Speaker, Token | None] | None:
+    """'X said:' or 'a statement from X:' just before the quote (possibly on the line above)."""
+    text, doc = index.text, index.doc
+    i = span.open_char - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0 or text[i] != ":" or text[i + 1 : span.open_char].count("\n") > 2:
+        return None
+    colon = index.token_at(i)
+    sent = index.sents[index.sent_of(colon)]
+    narration = [t for t in doc[sent.start : colon] if index.owner[t.i] == -1]
+    verbs = [t for t in narration if t.pos_ == "VERB" and t.lemma_.lower() in cues]
+    for verb in reversed(verbs):
+        speaker = _speaker_of(index, verb)
+        if speaker is not None:
+            return speaker, verb
+    names = [index.mention_of[t.i] for t in narration if t.i in index.mention_of]
+    names = [m for m in names if m.label in {"PERSON", "ORG"}]
+    if not names:
+        return None
+    people = [m for m in names if m.label == "PERSON"]
+    chosen = (people or names)[-1]
+    return Speaker(chosen.span.start_char, chosen.span.end_char, chosen), None
+
+
+def _dash_speaker(index: _DocIndex, span: MarkedSpan) -> Speaker | None:
+    """'“...” – Dr. Jane Roe, chief scientist': a dash and a name right after the quote."""
+    text = index.text
+    i = (span.close_char + 1) if span.close_char is not None else span.end
+    newlines = 0
+    while i < len(text) and text[i].isspace():
+        newlines += text[i] == "\n"
+        i += 1
+    if newlines > 2:
+        return None
+    if i >= len(text) or text[i] not in DASHES:
+        return None
+    line_end = text.find("\n", i)
+    line_end = len(text) if line_end < 0 else line_end
+    stop = min(line_end, i + 60)
+    for m in index.mentions:
+        if i < m.span.start_char < stop and m.label in {"PERSON", "ORG"}:
+            return Speaker(m.span.start_char, m.span.end_char, m)
+    return None
+
+
+# --------------------------------------------------------------------------- indirect quotes
+
+
+def _indirect_quotes(index: _DocIndex, cues: frozenset[str]) -> tuple[list[Quote], set[int]]:
+    """Reported clauses of reporting verbs and 'according to X'; also the marked spans that a
+    mixed quote absorbs (a quoted fragment inside a reported clause)."""
+    doc = index.doc
+    found: list[Quote] = []
+    absorbed: set[int] = set()
+    for tok in doc:
+        if index.owner[tok.i] != -1:
+            continue  # reported speech inside a direct quote belongs to that quote
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            quote = _according_quote(index, tok, absorbed)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in cues:
+            quote = _ccomp_quote(index, tok, absorbed)
+        else:
+            continue
+        if quote is not None:
+            found.append(quote)
+    # Nested reporting ('X said that Y announced that ...') is one quote: the outer one.
+    kept = [q for q in found if not any(o is not q and o.start_char <= q.start_char and q.end_char <= o.end_char and (o.end_char - o.start_char) > (q.end_char - q.start_char) for o in found)]
+    return kept, absorbed
+
+
+def _ccomp_quote(index: _DocIndex, cue: Token, absorbed: set[int]) -> Quote | None:
+    # The reported clause after the verb ('said that ...') wins over one before it.
+    clauses = sorted((c for c in cue.children if c.dep_ == "ccomp" and _has_subject(c)), key=lambda c: c.i < cue.i)
+    clause = clauses[0] if clauses else None
+    if clause is None:
+        return None
+    speaker = _speaker_of(index, cue)
+    if speaker is None or index.text[speaker.start_char : speaker.end_char].lower() in SELF_REFERENCE:
+        return None
+    bounds = _clause_bounds(index, clause, clause.left_edge.i, clause.right_edge.i + 1, absorbed)
+    if bounds is None:
+        return None
+    start, end = bounds
+    lemma = cue.lemma_.lower()
+    return _with_speaker(
+        Quote("indirect", start, end), speaker, "indirect:ccomp", lemma, cue.idx, cue.idx + len(cue.text)
+    )
+
+
+def _according_quote(index: _DocIndex, according: Token, absorbed: set[int]) -> Quote | None:
+    doc = index.doc
+    head = according.head
+    while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
+        head = head.head
+    if head.pos_ not in {"VERB", "AUX"} or head.i == according.i:
+        return None
+    lo, hi = head.left_edge.i, head.right_edge.i + 1
+    a_lo, a_hi = according.left_edge.i, according.right_edge.i + 1
+    if all(doc[i].is_punct or doc[i].is_space for i in range(lo, a_lo)):
+        lo = a_hi
+    elif all(doc[i].is_punct or doc[i].is_space for i in range(a_hi, hi)):
+        hi = a_lo
+    bounds = _clause_bounds(index, head, lo, hi, absorbed)
+    if bounds is None:
+        return None
+    speaker = _according_speaker(index, according)
+    to = doc[according.i + 1]
+    start, end = bounds
+    return _with_speaker(
+        Quote("indirect", start, end), speaker, "indirect:according-to", "according to", according.idx, to.idx + len(to.text)
+    )
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in verb.children)
+
+
+def _clause_bounds(index: _DocIndex, head: Token, lo: int, hi: int, absorbed: set[int]) -> tuple[int, int] | None:
+    """Character bounds of the reported clause ``doc[lo:hi]`` headed by ``head``, without a
+    leading 'that', the journalist's continuation, or edge punctuation; None when it is
+    not a quote of its own (too short, or it is the words of a direct quote)."""
+    doc, text = index.doc, index.text
+    # ', but it is not yet clear ...': a contrasting coordination is the journalist's.
+    for child in head.children:
+        if child.i > head.i and child.dep_ == "cc" and child.lower_ in CONTRAST_CC:
+            hi = min(hi, child.i)
+        if child.i > head.i and child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONTRAST_CC for m in child.children):
+            hi = min(hi, child.left_edge.i)
+    # ', which ran about US$1.5 billion apiece': a non-restrictive relative clause at the end.
+    for tok in doc[lo:hi]:
+        if tok.dep_ == "relcl" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == "," and tok.right_edge.i + 1 >= hi - 1:
+            hi = min(hi, tok.left_edge.i - 1)
+            break
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space or (doc[lo].lower_ == "that" and doc[lo].dep_ == "mark")):
+        if _is_open_mark(doc[lo]):
+            break
+        lo += 1
+    while hi > lo and (doc[hi - 1].is_space or doc[hi - 1].is_punct and not _is_close_mark(doc[hi - 1])):
+        hi -= 1
+    if hi - lo < MIN_WORDS:
+        return None
+    start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+    # A quoted fragment that runs to the clause's end keeps its closing mark.
+    inside = [
+        k for k, m in enumerate(index.marked)
+        if m.parent is None and start <= m.open_char < end and (m.close_char is None or m.close_char <= end + 2)
+    ]
+    for k in inside:
+        close = index.marked[k].close_char
+        if close is not None and close >= end:
+            end = close + 1
+    outside = text[start:end]
+    for k in inside:
+        m = index.marked[k]
+        outside = outside.replace(text[m.open_char : (m.close_char or m.end) + 1], " ")
+    if len([w for w in outside.split() if any(ch.isalnum() for ch in w)]) < 2:
+        return None  # the clause is the words of a direct quote
+    # Inside a direct quote that started before the clause: the direct quote has it.
+    if any(m.parent is None and m.open_char < start and (m.close_char or m.end) >= end for m in index.marked):
+        return None
+    absorbed.update(inside)
+    return start, end
+
+
+def _is_open_mark(token: Token) -> bool:
+    return token.text in OPENERS or token.text in {'"', "'"} and token.whitespace_ == ""
+
+
+def _is_close_mark(token: Token) -> bool:
+    return token.text in CLOSERS or token.text in {'"', "'"}
+
+
+# --------------------------------------------------------------------------- continuations
+
+
+def _continuations(index: _DocIndex, direct: list[tuple[int, Quote]], indirect: list[Quote]) -> list[Quote]:
+    """Give unattributed direct quotes the speaker of the quote they continue.
+
+    Forward: a sentence wholly in quote marks right after an attributed quote (split quotes,
+    ``She said ... “As a child, ...”``). Backward: a paragraph of a multi-paragraph quote
+    that the next paragraph's attribution covers (``“A ¶ “B.” – Dr. X``).
+    """
+    items: list[tuple[int | None, Quote]] = [(k, q) for k, q in direct] + [(None, q) for q in indirect]
+    items.sort(key=lambda item: item[1].start_char)
+    quotes = [q for _, q in items]
+    keys = [k for k, _ in items]
+
+    def sentences(pos: int) -> tuple[int, int]:
+        q = quotes[pos]
+        return index.sent_of(index.token_at(q.start_char)), index.sent_of(index.token_at(max(q.end_char - 1, q.start_char)))
+
+    for pos, (k, q) in enumerate(zip(keys, quotes)):
+        if k is None or q.method != "direct:none" or not _wholly_quoted(index, index.marked[k]):
+            continue
+        prev = next((p for p in range(pos - 1, -1, -1) if quotes[p].speaker_start_char is not None), None)
+        if prev is None or quotes[prev].end_char > q.start_char:
+            continue
+        if sentences(pos)[0] - sentences(prev)[1] <= 1:
+            quotes[pos] = _inherit(q, quotes[prev])
+    for pos in range(len(quotes) - 2, -1, -1):
+        k, q = keys[pos], quotes[pos]
+        if k is None or q.method != "direct:none" or index.marked[k].close_char is not None:
+            continue
+        nxt = quotes[pos + 1]
+        if keys[pos + 1] is not None and nxt.speaker_start_char is not None and sentences(pos + 1)[0] - sentences(pos)[1] <= 1:
+            quotes[pos] = _inherit(q, nxt)
+    return quotes
+
+
+def _wholly_quoted(index: _DocIndex, span: MarkedSpan) -> bool:
+    """No narration words in the sentences the quote spans."""
+    first = index.token_at(span.open_char)
+    last = index.token_at(max(span.end - 1, span.start))
+    s0, s1 = index.sent_of(first), index.sent_of(last)
+    for tok in index.doc[index.sents[s0].start : index.sents[s1].end]:
+        if index.owner[tok.i] == -1 and not (tok.is_punct or tok.is_space) and not (span.open_char <= tok.idx <= (span.close_char or span.end)):
+            return False
+    return True
+
+
+def _inherit(quote: Quote, source: Quote) -> Quote:
+    return Quote(
+        kind=quote.kind, start_char=quote.start_char, end_char=quote.end_char,
+        speaker_start_char=source.speaker_start_char, speaker_end_char=source.speaker_end_char,
+        speaker_entity_id=source.speaker_entity_id, speaker_name=source.speaker_name,
+        speaker_label=source.speaker_label, method="direct:continuation",
+    )
