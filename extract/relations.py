@@ -98,6 +98,11 @@ ORG_LABELS = {"ORG", "GPE", "FAC"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 THING_PRONOUNS = {"it", "its"}
 THING_LABELS = {"ORG", "GPE", "FAC", "PRODUCT"}
+# Labels of a name that can head a common noun and still be what the noun is ('ExoMars mission').
+NAMED_THING_LABELS = {"PRODUCT", "FAC", "EVENT"}
+PLACE_LABELS = {"GPE", "LOC"}
+# Prepositions of motion: with a place they give a destination, not a party ('relocated to Cleveland').
+MOTION_PREPS = {"to", "into", "toward", "towards", "onto"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom"}
 # Clause types whose verb can state an interaction; others (amod "ESA-led", acl) describe.
 CLAUSE_DEPS = {"ROOT", "ccomp", "conj", "advcl", "relcl", "parataxis", "xcomp", "pcomp"}
@@ -157,6 +162,8 @@ def resolve_pronoun(token: Token, entities: _Entities) -> Mention | None:
         if head.head.i == head.i:
             break
         head = head.head
+    if token.dep_ not in SUBJECT_DEPS:
+        return None  # a possessive outside its own clause is too often someone else's
     sent = token.sent
     earliest = _previous_sentence_start(sent)
     for mention in reversed(entities.mentions):
@@ -322,7 +329,7 @@ def _compound_roles(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_
         if org is None:
             continue
         holders = [person]
-        if words[-1].tag_ in {"NNS", "NNPS"}:
+        if words[-1].tag_ in {"NNS", "NNPS"} or words[-1].lower_ != words[-1].lemma_.lower():
             holders += _listed_people(person, people, doc)
         for holder in holders:
             for title in titles:
@@ -353,15 +360,21 @@ def _appositive_roles(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator
             continue
         if title.lower_ not in lex.titles and title.lemma_.lower() not in lex.titles:
             continue
-        person = _title_holder(title, entities)
+        # 'the co-founder and CEO of Firebird': conjoined titles share holder and organisation.
+        linked = [title, *(t for t in title.conjuncts if t.lower_ in lex.titles or t.lemma_.lower() in lex.titles)]
+        person = next((p for p in (_title_holder(t, entities) for t in linked) if p is not None), None)
         if person is None:
             continue
-        for org in _title_orgs(title, entities, lex):
-            words = [
-                c for c in title.lefts
-                if c.dep_ in {"compound", "amod"} and c.i not in entities.by_token and c.lower_ in lex.modifiers | lex.titles
-            ]
-            predicates = _title_predicates([*words, title], lex)
+        orgs = next((o for o in (_title_orgs(t, entities, lex) for t in linked) if o), [])
+        words = [
+            c for c in title.lefts
+            if c.dep_ in {"compound", "amod"} and c.i not in entities.by_token and c.lower_ in lex.modifiers | lex.titles
+        ]
+        predicates = _title_predicates([*words, title], lex)
+        doc = title.doc
+        if predicates and title.i >= 2 and doc[title.i - 1].text == "-" and doc[title.i - 2].is_alpha:
+            predicates[-1] = f"{doc[title.i - 2].lower_}-{predicates[-1]}"  # 'co-founder'
+        for org in orgs:
             for predicate in predicates[-1:]:
                 yield _Edge(title.i, "role", person, predicate, org, False, "role:appositive")
 
@@ -408,11 +421,14 @@ def _named_conjuncts(token: Token, entities: _Entities, *, appositive: bool = Tr
     found: list[Mention] = []
     for t in (token, *token.conjuncts):
         mention = entities.of(t)
-        if mention is None and appositive:
-            mention = _appositive_mention(t, entities)
-        if mention is not None and mention not in found:
+        if mention is not None:
             found.append(mention)
-    return found
+        elif appositive:
+            # 'two astronauts, Doug Hurley and Bob Behnken': the appositive and its conjuncts
+            for child in t.children:
+                if child.dep_ == "appos":
+                    found += [m for m in map(entities.named, (child, *child.conjuncts)) if m is not None]
+    return list(dict.fromkeys(found))
 
 
 def _modifier_entities(noun: Token, entities: _Entities) -> list[Mention]:
@@ -420,17 +436,32 @@ def _modifier_entities(noun: Token, entities: _Entities) -> list[Mention]:
     'its joint ExoMars mission')."""
     found = []
     for child in noun.lefts:
-        if child.dep_ in {"poss", "compound", "nmod"}:
-            mention = entities.of(child) if child.dep_ == "poss" else entities.named(child)
-            if mention is not None and mention not in found:
-                found.append(mention)
+        if child.dep_ == "poss":
+            # 'carry OneWeb's satellites'; but a country's possession only describes it
+            # ("flew America's second orbital flight").
+            mention = entities.of(child)
+            if mention is not None and mention.label in PLACE_LABELS:
+                mention = None
+        elif child.dep_ in {"compound", "nmod"}:
+            # A named thing heading its noun ('the ExoMars mission', 'the Orion spacecraft');
+            # an organisation or country before a noun only describes it ('his NASA career',
+            # 'a U.S. flag').
+            mention = entities.named(child)
+            if mention is not None and mention.label not in NAMED_THING_LABELS:
+                mention = None
+        else:
+            continue
+        if mention is not None and mention not in found:
+            found.append(mention)
     return found
 
 
-def _verb_chain(verb: Token) -> list[Token]:
+def _verb_chain(verb: Token, entities: _Entities) -> list[Token]:
     """The verb and its open complements: 'stop working', 'plan to launch'."""
     chain = [verb]
     while len(chain) < 3:
+        if any(c.dep_ == "dobj" and entities.of(c) is not None for c in chain[-1].children):
+            break  # 'directed NASA to choose': the named object is the head verb's
         nxt = next((c for c in chain[-1].children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
         if nxt is None or any(c.dep_ in SUBJECT_DEPS for c in nxt.children):
             break
@@ -439,7 +470,9 @@ def _verb_chain(verb: Token) -> list[Token]:
 
 
 def _verb_phrase(chain: list[Token]) -> str:
-    words = []
+    """Lemmas of the chain, complements as written: 'stop working', 'decide to transfer'."""
+    words: list[str] = []
+    chain = chain[-2:]  # 'spent two years helping to develop' -> 'helping to develop'
     for k, verb in enumerate(chain):
         if k and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             words.append("to")
@@ -488,11 +521,14 @@ def _stolen_object(verb: Token, entities: _Entities) -> list[Mention]:
 def _interactions(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Edge]:
     """Subject-verb-object edges between named entities."""
     for verb in sent:
-        if verb.pos_ != "VERB" or verb.dep_ not in CLAUSE_DEPS:
+        # The tag must agree: the small model sometimes calls a plural noun ('astronauts') a VERB.
+        if verb.pos_ != "VERB" or not verb.tag_.startswith("VB") or verb.dep_ not in CLAUSE_DEPS:
             continue
         if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":
             continue  # read as part of its head's chain
-        chain = _verb_chain(verb)
+        if verb.lower_ in lex.titles or verb.lemma_.lower() in lex.titles:
+            continue  # 'NASA astronauts Stephen Bowen': a title the model tagged as a verb
+        chain = _verb_chain(verb, entities)
         last = chain[-1]
         if verb.lemma_.lower() in lex.skip_verbs or last.lemma_.lower() in lex.skip_verbs:
             continue
@@ -513,12 +549,18 @@ def _interactions(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Ed
                     objects += [(m, phrase, False) for m in _named_conjuncts(child, entities)]
         for child in last.children:
             if child.dep_ in {"dobj", "dative"} and not passive:
-                objects += _object_phrase(child, phrase, entities, lex)
+                # An object past a comma is usually a misattached appositive ('..., a goal of X').
+                if not any(t.is_punct for t in child.doc[last.i + 1 : child.left_edge.i]):
+                    objects += _object_phrase(child, phrase, entities, lex)
             elif child.dep_ == "prep" and child.lower_ in lex.object_preps:
                 partner = partner_verb and child.lower_ == "with"
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        objects += [(m, f"{phrase} {child.lower_}", partner) for m in _named_conjuncts(pobj, entities)]
+                        objects += [
+                            (m, f"{phrase} {child.lower_}", partner)
+                            for m in _named_conjuncts(pobj, entities)
+                            if not (child.lower_ in MOTION_PREPS and m.label in PLACE_LABELS)
+                        ]
         objects = [o for o in objects if o[0].label in lex.object_labels]
         if not objects:
             objects = [(m, phrase, False) for m in _stolen_object(last, entities) if m.label in lex.object_labels]
