@@ -613,6 +613,14 @@ def _partnership_nouns(sent: Span, entities: _Entities, lex: Lexicon) -> Iterato
             if prep.dep_ != "prep" or prep.lower_ not in {"with", "between"}:
                 continue
             others = [m for p in prep.children if p.dep_ == "pobj" for m in _named_conjuncts(p, entities)]
+            if prep.lower_ == "with":
+                # 'a partnership with DLR and the French space agency CNES': the small model
+                # often hangs the second partner on the partnership noun instead of on DLR.
+                others += [
+                    m for c in noun.children
+                    if c.dep_ == "conj" and not _is_partner_noun(c, lex)
+                    for m in _named_conjuncts(c, entities)
+                ]
             if prep.lower_ == "between":
                 pairs = [(a, b) for k, a in enumerate(others) for b in others[k + 1 :]]
             else:
