@@ -166,6 +166,13 @@ def eval_command(
     except (GoldError, BaselineError, ModelNotFound, GazetteerError) as err:
         _fail(str(err))
     render(outcome, Console(), details=details)
+    if outcome.failures and baseline:
+        err_console.print(
+            f"If the change in scores is intended, refresh and commit the baseline: "
+            f"extract eval {escape(str(gold_dir))} --write-baseline {escape(str(baseline))}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if report:
         write_json(report, outcome.report)
     if markdown_file:
