@@ -390,9 +390,17 @@ def _title_holder(title: Token, entities: _Entities) -> Mention | None:
         if child.dep_ == "appos" and person_at(child):
             return person_at(child)
     if title.dep_ == "attr" and title.head.lemma_ == "be":
+        # 'Rigby is an astrophysicist at ...', 'She is an astrophysicist at ...'
         for child in title.head.children:
-            if child.dep_ == "nsubj" and person_at(child):
-                return person_at(child)
+            if child.dep_ == "nsubj":
+                mention = entities.of(child)
+                return mention if mention is not None and mention.label == "PERSON" else None
+    if title.dep_ == "pobj" and title.head.lower_ == "as" and title.head.head.lemma_ in {"serve", "work"}:
+        # 'Rigby also serves as a trustee of the AAS'
+        for child in title.head.head.children:
+            if child.dep_ == "nsubj":
+                mention = entities.of(child)
+                return mention if mention is not None and mention.label == "PERSON" else None
     # 'Director Vanessa Wyche' parsed as a compound of the name
     if title.dep_ == "compound" and person_at(title.head) and title.i + 1 == entities.by_token[title.head.i].span.start:
         return person_at(title.head)
@@ -456,6 +464,28 @@ def _modifier_entities(noun: Token, entities: _Entities) -> list[Mention]:
     return found
 
 
+def _through_of(noun: Token, entities: _Entities) -> tuple[list[Mention], str]:
+    """'worked on the development of Webb': the named object one 'of' further, and the noun."""
+    if noun.pos_ != "NOUN" or entities.of(noun) is not None:
+        return [], ""
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    found = _named_conjuncts(pobj, entities) or _named_things(pobj, entities)
+                    if found:
+                        return found, f"{noun.lower_} of"
+    return [], ""
+
+
+def _named_things(noun: Token, entities: _Entities) -> list[Mention]:
+    """'A SpaceX Falcon 9 rocket': a common noun headed by the name of the thing it is."""
+    if noun.pos_ != "NOUN":
+        return []
+    found = [entities.named(c) for c in noun.lefts if c.dep_ in {"compound", "nmod"}]
+    return [m for m in found if m is not None and m.label in NAMED_THING_LABELS][-1:]
+
+
 def _verb_chain(verb: Token, entities: _Entities) -> list[Token]:
     """The verb and its open complements: 'stop working', 'plan to launch'."""
     chain = [verb]
@@ -494,7 +524,7 @@ def _subjects(verb: Token, entities: _Entities, passive: bool) -> list[Mention]:
             if child.dep_ in {"nsubj", "csubj"}:
                 if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
                     return _named_conjuncts(current.head, entities)
-                return _named_conjuncts(child, entities)
+                return _named_conjuncts(child, entities) or _named_things(child, entities)
         # 'X criticized ... and said ...': a conjoined verb shares its head's subject.
         if current.dep_ in {"conj", "xcomp"} and current.head.pos_ in {"VERB", "AUX"}:
             current = current.head
@@ -555,12 +585,16 @@ def _interactions(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Ed
             elif child.dep_ == "prep" and child.lower_ in lex.object_preps:
                 partner = partner_verb and child.lower_ == "with"
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        objects += [
-                            (m, f"{phrase} {child.lower_}", partner)
-                            for m in _named_conjuncts(pobj, entities)
-                            if not (child.lower_ in MOTION_PREPS and m.label in PLACE_LABELS)
-                        ]
+                    if pobj.dep_ != "pobj":
+                        continue
+                    named, via = _named_conjuncts(pobj, entities), ""
+                    if not named:
+                        named, via = _through_of(pobj, entities)
+                    objects += [
+                        (m, " ".join(w for w in (phrase, child.lower_, via) if w), partner)
+                        for m in named
+                        if not (child.lower_ in MOTION_PREPS and m.label in PLACE_LABELS)
+                    ]
         objects = [o for o in objects if o[0].label in lex.object_labels]
         if not objects:
             objects = [(m, phrase, False) for m in _stolen_object(last, entities) if m.label in lex.object_labels]
