@@ -26,8 +26,14 @@ NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT",
 
 def slugify(name: str) -> str:
     """ASCII-fold, lower-case, runs of other characters to ``-``: 'Dmitry Rogozin' -> 'dmitry-rogozin'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    # Accents are dropped ("ń" -> "n"); any other non-ASCII character ("’") separates words.
+    folded = "".join(c if c.isascii() else "-" for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+# Letters that Unicode does not decompose into an ASCII letter plus an accent.
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from extract.entities import slugify
         ("Jean-Loup Chrétien", "jean-loup-chretien"),
         ("  O'Brien & Sons, Inc. ", "o-brien-sons-inc"),
         ("ExoMars 2022", "exomars-2022"),
+        ("Loral O’Hara", "loral-o-hara"),
+        ("Łódź", "lodz"),
     ],
 )
 def test_slugify(name: str, slug: str) -> None:
