@@ -38,6 +38,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from extract import coref
@@ -49,7 +50,8 @@ OPENERS = {"“": "double", "„": "double", "«": "angle", "‹": "single_angle
 CLOSERS = {"”": "double", "»": "angle", "›": "single_angle", "’": "single"}
 DASHES = {"-", "–", "—", "―"}
 OPEN_CONTEXT = set("([{—–-/") | set(OPENERS)  # characters after which a mark opens
-SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "LOC"}
+# A name that is the subject of a reporting verb speaks, whatever label the model gave it.
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
 SELF_REFERENCE = {"i", "we", "you", "me", "us"}
 # Coordinations after which a reported clause gives way to the journalist's own words.
 CONTRAST_CC = {"but", "yet", "while", "although", "though", "whereas"}
@@ -152,24 +154,24 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
             continue
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < n else " "
-        opens_here = prev.isspace() or prev in OPEN_CONTEXT or prev in "\"'"
-        closes_here = not prev.isspace() and (nxt.isspace() or not nxt.isalnum())
-        family = _family(ch)
+        opens_here = (prev.isspace() or prev in OPEN_CONTEXT) and not nxt.isspace()
+        closes_here = not prev.isspace() or nxt.isspace()
         if ch in ("’", "'") and prev.isalnum() and nxt.isalnum():
             continue  # apostrophe inside a word
+        family = _family(ch)
         top = _find_open(stack, family)
-        if ch in CLOSERS or (ch in "\"'" and top is not None and (closes_here or not opens_here)):
+        straight = ch in "\"'"
+        if ch in CLOSERS or straight and top is not None and closes_here and not opens_here:
             if top is None:
                 # A stray closing mark: a closing-shaped double mark at a paragraph start opens.
-                if ch == "”" and opens_here and not nxt.isspace():
+                if ch == "”" and opens_here and (i == 0 or text[i - 1] == "\n"):
                     stack.append(("double", i))
                 continue
-            depth = top
             _, open_i = stack[top]
             del stack[top:]
-            emit(open_i, i, i, depth)
-        elif ch in OPENERS or (ch in "\"'" and opens_here and not nxt.isspace()):
-            if ch in ("‘", "'") and not (opens_here and nxt.isalnum() or nxt in "\"“"):
+            emit(open_i, i, i, top)
+        elif ch in OPENERS or straight and opens_here:
+            if ch in ("‘", "'") and not (opens_here and (nxt.isalnum() or nxt in "\"“[")):
                 continue
             stack.append((family, i))
     close_all(n)
@@ -203,12 +205,13 @@ def _find_open(stack: list[tuple[str, int]], family: str) -> int | None:
 
 
 def is_quotation(text: str) -> bool:
-    """Enough words to be a quote, and not a title of a work (every word capitalised)."""
+    """Enough words to be a quote, and not a title of a work ('Women in STEAM Powering the
+    Metaverse': every word but the function words capitalised)."""
     words = text.split()
     if len(words) < MIN_WORDS:
         return False
-    alpha = [w for w in words if w[:1].isalpha()]
-    return not (len(words) <= 12 and alpha and all(w[:1].isupper() for w in alpha) and text[-1:] not in ".,!?")
+    content = [w for w in (w.strip(".,;:!?()[]") for w in words) if w[:1].isalpha() and w.lower() not in STOP_WORDS]
+    return not (len(words) <= 12 and content and all(w[:1].isupper() for w in content))
 
 
 # --------------------------------------------------------------------------- extraction
@@ -229,6 +232,7 @@ class _DocIndex:
         self.sent_starts = [s.start for s in self.sents]
         self.token_starts = [t.idx for t in doc]
         self.marked = marked
+        self.cues: frozenset[str] = frozenset()
         # owner[i]: the innermost marked span holding token i (-1: narration).
         self.owner = [-1] * len(doc)
         for k, span in enumerate(marked):
@@ -253,7 +257,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], *, verbs_path: str | None 
     direct_cues, indirect_cues = load_reporting_verbs(verbs_path)
     marked = find_marked_spans(doc.text)
     index = _DocIndex(doc, mentions, marked)
-    indirect, absorbed = _indirect_quotes(index, indirect_cues)
+    index.cues = direct_cues | indirect_cues
+    indirect, absorbed = _indirect_quotes(index, indirect_cues, direct_cues)
     direct = _direct_quotes(index, direct_cues, absorbed)
     quotes = _continuations(index, direct, indirect)
     return sorted(quotes, key=lambda q: (q.start_char, q.end_char))
@@ -368,14 +373,46 @@ def _subject_of(cue: Token) -> Token | None:
         if subject is not None:
             if subject.lower_ in {"who", "that", "which"} and verb.dep_ == "relcl":
                 return verb.head
-            return _repair_conjoined_subject(subject)
-        if verb.dep_ in {"conj", "xcomp"} and verb.head.i != verb.i:
+            return _repair_according_subject(_repair_conjoined_subject(subject))
+        if verb.head.i != verb.i and (
+            verb.dep_ in {"conj", "xcomp"} or verb.dep_ in {"advcl", "acl"} and verb.tag_ in {"VBG", "VBN"}
+        ):
+            # 'criticized ... and said', 'went on to say', '..., noting on Twitter "..."'
             verb, steps = verb.head, steps + 1
+            if cue.dep_ == "advcl" and verb.dep_ == "ccomp" and verb.head.pos_ == "VERB":
+                verb = verb.head  # 'said the 36 must face charges, adding ...': parsed inside the clause
             continue
         if verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
             return verb.head
+        # '“...,” said a protester': the parser often takes an inverted subject for an object.
+        after = next((c for c in verb.children if c.i > verb.i and c.left_edge.i == verb.i + 1 and c.pos_ in {"NOUN", "PROPN"}), None)
+        if after is not None and verb is cue and verb.i > 0 and _is_close_mark_before(verb):
+            return after
         return None
     return None
+
+
+def _is_close_mark_before(verb: Token) -> bool:
+    """The verb follows a closing quote mark (with at most a comma between): '...,” said X'."""
+    doc = verb.doc
+    for k in (verb.i - 1, verb.i - 2):
+        if k >= 0 and _is_close_mark(doc[k]):
+            return True
+        if k >= 0 and not doc[k].is_punct:
+            return False
+    return False
+
+
+def _repair_according_subject(subject: Token) -> Token:
+    """'According to agency ISNA, the prosecutor, Ali Mehr, said': the parser makes the
+    source the subject and the speaker its apposition; the apposition is the speaker."""
+    left = subject.left_edge.i
+    doc = subject.doc
+    if left > 0 and doc[left - 1].lower_ == "to" and doc[left - 1].head.lower_ == "according":
+        appos = next((c for c in subject.children if c.dep_ == "appos"), None)
+        if appos is not None:
+            return appos
+    return subject
 
 
 def _repair_conjoined_subject(subject: Token) -> Token:
@@ -415,7 +452,7 @@ def _speaker_from_token(index: _DocIndex, token: Token) -> Speaker | None:
     own = index.mention_of.get(token.i)
     if own is not None:
         return _mention_speaker(own)
-    appositions = [index.mention_of.get(c.i) for c in token.children if c.dep_ == "appos"]
+    appositions = [index.mention_of.get(c.i) for c in _appositions(token)]
     appositions = [m for m in appositions if m is not None and m.label in SPEAKER_LABELS]
     if appositions:
         people = [m for m in appositions if m.label == "PERSON"]
@@ -443,6 +480,17 @@ def _speaker_from_token(index: _DocIndex, token: Token) -> Speaker | None:
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
     return Speaker(doc[start].idx, token.idx + len(token.text), None)
+
+
+def _appositions(token: Token) -> list[Token]:
+    """Appositions of ``token`` and of the object of its 'of' phrase ('the director of
+    Roscosmos, Dmitry Rogozin,' is often parsed with the name hanging off 'Roscosmos')."""
+    found = [c for c in token.children if c.dep_ == "appos"]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                found += [c for c in obj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+    return found
 
 
 def _definite(token: Token) -> bool:
@@ -493,8 +541,10 @@ def _colon_speaker(index: _DocIndex, span: MarkedSpan, cues: frozenset[str]) -> 
     names = [m for m in names if m.label in {"PERSON", "ORG"}]
     if not names:
         return None
-    people = [m for m in names if m.label == "PERSON"]
-    chosen = (people or names)[-1]
+    # 'a statement from X on the passing of Y:': the source or the subject, not the topic.
+    sources = [m for m in names if m.span.root.dep_ in SUBJECT_DEPS or m.span.root.dep_ == "pobj" and m.span.root.head.lower_ in {"from", "by"}]
+    people = [m for m in (sources or names) if m.label == "PERSON"]
+    chosen = (people or sources or names)[0]
     return Speaker(chosen.span.start_char, chosen.span.end_char, chosen), None
 
 
@@ -522,7 +572,7 @@ def _dash_speaker(index: _DocIndex, span: MarkedSpan) -> Speaker | None:
 # --------------------------------------------------------------------------- indirect quotes
 
 
-def _indirect_quotes(index: _DocIndex, cues: frozenset[str]) -> tuple[list[Quote], set[int]]:
+def _indirect_quotes(index: _DocIndex, cues: frozenset[str], direct_cues: frozenset[str]) -> tuple[list[Quote], set[int]]:
     """Reported clauses of reporting verbs and 'according to X'; also the marked spans that a
     mixed quote absorbs (a quoted fragment inside a reported clause)."""
     doc = index.doc
@@ -532,28 +582,36 @@ def _indirect_quotes(index: _DocIndex, cues: frozenset[str]) -> tuple[list[Quote
         if index.owner[tok.i] != -1:
             continue  # reported speech inside a direct quote belongs to that quote
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            quote = _according_quote(index, tok, absorbed)
+            quote = _according_quote(index, tok, absorbed, cues | direct_cues)
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in cues:
             quote = _ccomp_quote(index, tok, absorbed)
         else:
             continue
         if quote is not None:
             found.append(quote)
-    # Nested reporting ('X said that Y announced that ...') is one quote: the outer one.
-    kept = [q for q in found if not any(o is not q and o.start_char <= q.start_char and q.end_char <= o.end_char and (o.end_char - o.start_char) > (q.end_char - q.start_char) for o in found)]
-    return kept, absorbed
+    # Nested reporting ('NPR reported Y recommended that ...') gives two quotes, one per
+    # speaker; two cues of one clause give one.
+    kept = list({(q.start_char, q.end_char): q for q in reversed(found)}.values())
+    return sorted(kept, key=lambda q: q.start_char), absorbed
 
 
 def _ccomp_quote(index: _DocIndex, cue: Token, absorbed: set[int]) -> Quote | None:
     # The reported clause after the verb ('said that ...') wins over one before it.
     clauses = sorted((c for c in cue.children if c.dep_ == "ccomp" and _has_subject(c)), key=lambda c: c.i < cue.i)
     clause = clauses[0] if clauses else None
+    lo = None
     if clause is None:
-        return None
+        # 'said this year’s contest, which ..., was one of the best': the parser takes the
+        # clause's subject for the verb's object and leaves the clause without a subject.
+        bare = next((c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i), None)
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.left_edge.i == cue.i + 1), None)
+        if bare is None or obj is None or not obj.i < bare.i:
+            return None
+        clause, lo = bare, obj.left_edge.i
     speaker = _speaker_of(index, cue)
     if speaker is None or index.text[speaker.start_char : speaker.end_char].lower() in SELF_REFERENCE:
         return None
-    bounds = _clause_bounds(index, clause, clause.left_edge.i, clause.right_edge.i + 1, absorbed)
+    bounds = _clause_bounds(index, clause, clause.left_edge.i if lo is None else lo, clause.right_edge.i + 1, absorbed)
     if bounds is None:
         return None
     start, end = bounds
@@ -563,13 +621,15 @@ def _ccomp_quote(index: _DocIndex, cue: Token, absorbed: set[int]) -> Quote | No
     )
 
 
-def _according_quote(index: _DocIndex, according: Token, absorbed: set[int]) -> Quote | None:
+def _according_quote(index: _DocIndex, according: Token, absorbed: set[int], cues: frozenset[str]) -> Quote | None:
     doc = index.doc
     head = according.head
     while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
         head = head.head
     if head.pos_ not in {"VERB", "AUX"} or head.i == according.i:
         return None
+    if head.lemma_.lower() in cues:
+        return None  # 'According to ISNA, X said ...': X is the speaker, the verb's rule decides
     lo, hi = head.left_edge.i, head.right_edge.i + 1
     a_lo, a_hi = according.left_edge.i, according.right_edge.i + 1
     if all(doc[i].is_punct or doc[i].is_space for i in range(lo, a_lo)):
@@ -588,6 +648,9 @@ def _according_quote(index: _DocIndex, according: Token, absorbed: set[int]) -> 
 
 
 def _has_subject(verb: Token) -> bool:
+    """A clause of its own: a subject, and no adverbial conjunction ('as Turkey invades')."""
+    if any(c.dep_ == "mark" and c.lower_ not in {"that", "whether", "if"} for c in verb.children):
+        return False
     return any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in verb.children)
 
 
@@ -602,6 +665,11 @@ def _clause_bounds(index: _DocIndex, head: Token, lo: int, hi: int, absorbed: se
             hi = min(hi, child.i)
         if child.i > head.i and child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONTRAST_CC for m in child.children):
             hi = min(hi, child.left_edge.i)
+    # '..., adding that ...': a second reporting verb starts an attribution of its own.
+    for tok in doc[head.i + 1 : hi]:
+        if tok.dep_ in {"advcl", "conj"} and tok.pos_ == "VERB" and tok.lemma_.lower() in index.cues and tok.left_edge.i > lo:
+            hi = min(hi, tok.left_edge.i)
+            break
     # ', which ran about US$1.5 billion apiece': a non-restrictive relative clause at the end.
     for tok in doc[lo:hi]:
         if tok.dep_ == "relcl" and tok.left_edge.i > lo and doc[tok.left_edge.i - 1].text == "," and tok.right_edge.i + 1 >= hi - 1:
@@ -616,6 +684,16 @@ def _clause_bounds(index: _DocIndex, head: Token, lo: int, hi: int, absorbed: se
     if hi - lo < MIN_WORDS:
         return None
     start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+    for m in index.marked:
+        if m.start == start and m.close_char is not None and m.close_char < end:
+            start = m.open_char  # '“Beyond Imagination” emerged ...': the clause opens with a mark
+            after = index.token_at(m.close_char) + 1
+            while after < len(doc) and (doc[after].is_punct or doc[after].is_space):
+                after += 1
+            if after < len(doc) and doc[after].pos_ == "CCONJ":
+                return None  # 'said "We couldn’t win," and the city flag ...': the quote, then narration
+    if any(m.open_char < start < (m.close_char if m.close_char is not None else m.end) < end for m in index.marked):
+        return None  # starts inside quote marks and ends outside: a parse across a quote's edge
     # A quoted fragment that runs to the clause's end keeps its closing mark.
     inside = [
         k for k, m in enumerate(index.marked)

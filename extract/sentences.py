@@ -63,6 +63,7 @@ class QuoteSentenceHints:
     - A closing quote mark never starts a sentence: it belongs to the quote before it.
     - After ``,”`` (or ``?”``/``!”`` followed by a lower-case word) the attribution continues
       the sentence: ``“We are ready,” Nelson said.`` is one sentence.
+    - An opening mark after a sentence end starts a sentence (``... Katya. "The ...``).
     """
 
     def __init__(self, *, split_on_newlines: bool = True) -> None:
@@ -91,9 +92,17 @@ class QuoteSentenceHints:
                     token.is_sent_start = False
             elif prev.text in {",", ";", ":"} and is_opening_mark(token):
                 token.is_sent_start = False
+            elif prev.text in SENTENCE_END and is_opening_mark(token) and _starts_capitalised(token):
+                # 'said a protester. "The situation ...': a new quote opens a new sentence.
+                token.is_sent_start = True
             elif token.text in JOINERS or prev.text in JOINERS:
                 token.is_sent_start = False
         return doc
+
+
+def _starts_capitalised(token: Token) -> bool:
+    doc = token.doc
+    return token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper()
 
 
 def _follows_line_break(token: Token) -> bool:
