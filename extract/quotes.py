@@ -261,6 +261,9 @@ def extract_quotes(doc: Doc, mentions: list[Mention], *, verbs_path: str | None 
     indirect, absorbed = _indirect_quotes(index, indirect_cues, direct_cues)
     direct = _direct_quotes(index, direct_cues, absorbed)
     quotes = _continuations(index, direct, indirect)
+    # A lower-case fragment in marks with no attribution is a scare quote or a fragment whose
+    # speaker cannot be told ('a "total of 1,723 cases"'): not reported.
+    quotes = [q for q in quotes if not (q.method == "direct:none" and doc.text[q.start_char].islower())]
     return sorted(quotes, key=lambda q: (q.start_char, q.end_char))
 
 
@@ -442,6 +445,8 @@ def _repair_conjoined_subject(subject: Token) -> Token:
 def _speaker_of(index: _DocIndex, cue: Token) -> Speaker | None:
     """The speaker of a reporting verb, as a mention where one can be found."""
     subject = _subject_of(cue)
+    if subject is not None and index.owner[subject.i] != index.owner[cue.i]:
+        return None  # a word inside the quote is never its speaker
     return None if subject is None else _speaker_from_token(index, subject)
 
 
@@ -681,7 +686,10 @@ def _clause_bounds(index: _DocIndex, head: Token, lo: int, hi: int, absorbed: se
         lo += 1
     while hi > lo and (doc[hi - 1].is_space or doc[hi - 1].is_punct and not _is_close_mark(doc[hi - 1])):
         hi -= 1
-    if hi - lo < MIN_WORDS:
+    sent = doc[head.i].sent  # a clause never runs past its sentence (parses across quotes do)
+    lo, hi = max(lo, sent.start), min(hi, sent.end)
+    if hi - lo < MIN_WORDS or doc[lo].tag_ in {"WRB", "WP"} or doc[lo].lower_ == "whether":
+        # 'confirmed how the channel was carved': an embedded question is not a statement.
         return None
     start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
     for m in index.marked:
