@@ -582,7 +582,8 @@ def _interactions(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Ed
                 # An object past a comma is usually a misattached appositive ('..., a goal of X').
                 if not any(t.is_punct for t in child.doc[last.i + 1 : child.left_edge.i]):
                     objects += _object_phrase(child, phrase, entities, lex)
-            elif child.dep_ == "prep" and child.lower_ in lex.object_preps:
+            elif child.dep_ == "prep" and child.lower_ in lex.object_preps and child.i > last.i:
+                # a fronted phrase ('With the Artemis campaign, NASA will land ...') is a circumstance
                 partner = partner_verb and child.lower_ == "with"
                 for pobj in child.children:
                     if pobj.dep_ != "pobj":
