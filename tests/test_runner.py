@@ -1,0 +1,194 @@
+"""The batch driver: worker pools give the same bytes, re-runs reuse results, interrupted runs resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import extract.process
+from extract.cache import CACHE_DIR, DB_NAME, ResultCache, record_key, run_key
+from extract.pipeline import DEFAULT_MODEL
+from extract.readers import Record
+from extract.runner import RunOptions, run
+
+TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    """Eight short articles (the openings of the sample articles) and one empty file."""
+    folder = tmp_path_factory.mktemp("articles")
+    sources = sorted(data_dir.glob("nasa_article_*.md")) + [data_dir / "roscosmos-iss-sanctions.txt"]
+    n = 0
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        for part in (text[:900], text[900:1800]):
+            if n < 8 and part.strip():
+                (folder / f"a{n}.txt").write_text(part, encoding="utf-8")
+                n += 1
+    (folder / "z-empty.txt").write_text("", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def shared_pipeline(monkeypatch: pytest.MonkeyPatch, extractor) -> list[str]:
+    """In-process runs reuse the session's pipeline; the list records every pipeline load."""
+    loads: list[str] = []
+
+    def factory(model: str, gazetteer=None, *, batch_size: int = 32):
+        loads.append(model)
+        return extractor
+
+    monkeypatch.setattr(extract.process, "Extractor", factory)
+    return loads
+
+
+@pytest.fixture(scope="module")
+def clean(articles: Path, tmp_path_factory: pytest.TempPathFactory, extractor) -> Path:
+    """A clean, uninterrupted one-worker run to compare the others with."""
+    out = tmp_path_factory.mktemp("clean")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(extract.process, "Extractor", lambda *args, **kwargs: extractor)
+        run([articles], out, RunOptions(model=DEFAULT_MODEL, workers=1))
+    return out
+
+
+def tables(out: Path) -> dict[str, bytes]:
+    return {t: (out / f"{t}.csv").read_bytes() for t in TABLES}
+
+
+def test_one_and_two_workers_write_the_same_bytes(articles: Path, clean: Path, tmp_path: Path) -> None:
+    # Batches of two send four tasks to a real pool of two worker processes.
+    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=2, batch_size=2))
+    assert summary.processed == 8 and summary.documents == 9 and summary.failed == 1
+    assert tables(tmp_path) == tables(clean)
+    documents = (tmp_path / "documents.csv").read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in documents[1:]] == [f"a{i}" for i in range(8)] + ["z-empty"]
+
+
+def test_a_rerun_reuses_every_result_without_loading_the_pipeline(articles: Path, clean: Path, tmp_path: Path, shared_pipeline: list[str]) -> None:
+    first = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+    assert (first.processed, first.reused) == (8, 0) and shared_pipeline == [DEFAULT_MODEL]
+    second = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=2))
+    assert (second.processed, second.reused) == (0, 9)  # the empty file's error row is stored too
+    assert shared_pipeline == [DEFAULT_MODEL]  # no second load
+    assert tables(tmp_path) == tables(clean)
+    forced = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1, force=True))
+    assert (forced.processed, forced.reused) == (8, 0)
+    assert tables(tmp_path) == tables(clean)
+
+
+def test_new_articles_are_the_only_ones_processed(articles: Path, tmp_path: Path, shared_pipeline: list[str], data_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(articles.glob("a[0-4].txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    run([folder], out, RunOptions(model=DEFAULT_MODEL))
+    for path in sorted(articles.glob("a[5-7].txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "a1.txt").write_text("A changed article: NASA said it would launch.", encoding="utf-8")
+    summary = run([folder], out, RunOptions(model=DEFAULT_MODEL))
+    assert (summary.processed, summary.reused) == (4, 4)  # a5-a7 and the changed a1
+    fresh = tmp_path / "fresh"
+    run([folder], fresh, RunOptions(model=DEFAULT_MODEL, force=True))
+    assert tables(out) == tables(fresh)
+    # Results no longer used by a complete run are dropped: the store mirrors the tables.
+    assert ResultCache(out).count() == 8
+
+
+def test_a_different_gazetteer_or_model_version_misses_the_cache() -> None:
+    record = Record("d", "src", text="Some text.")
+    base = run_key({"name": "m", "version": "1"}, "g1", {"max_chars": 10})
+    assert record_key(base, record) != record_key(run_key({"name": "m", "version": "2"}, "g1", {"max_chars": 10}), record)
+    assert record_key(base, record) != record_key(run_key({"name": "m", "version": "1"}, "g2", {"max_chars": 10}), record)
+    assert record_key(base, record) != record_key(run_key({"name": "m", "version": "1"}, "g1", {"max_chars": 11}), record)
+    assert record_key(base, record) != record_key(base, Record("d", "src", text="Other text."))
+    assert record_key(base, record) == record_key(base, Record("d", "src", text="Some text."))
+
+
+class Interrupted(KeyboardInterrupt):
+    """Stands for Ctrl-C after some documents."""
+
+
+def test_an_interrupted_run_keeps_finished_work_and_the_next_run_completes_it(
+    articles: Path, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractor
+) -> None:
+    class Failing:
+        def process(self, records):
+            for n, result in enumerate(extractor.process(records)):
+                if n == 3:
+                    raise Interrupted
+                yield result
+
+    monkeypatch.setattr(extract.process, "Extractor", lambda *args, **kwargs: Failing())
+    with pytest.raises(Interrupted):
+        run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+    assert not (tmp_path / "documents.csv").exists()  # no half-written tables
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert ResultCache(tmp_path).count() == 3
+
+    monkeypatch.setattr(extract.process, "Extractor", lambda *args, **kwargs: extractor)
+    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+    assert (summary.processed, summary.reused) == (5, 3)
+    assert tables(tmp_path) == tables(clean)
+
+
+def test_a_processing_failure_is_not_stored_and_is_retried(articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractor) -> None:
+    real = extractor.document_rows
+
+    def broken(record, doc):
+        if record.doc_id == "a2":
+            raise ValueError("a bug")
+        return real(record, doc)
+
+    monkeypatch.setattr(extract.process, "Extractor", lambda *args, **kwargs: extractor)
+    monkeypatch.setattr(extractor, "document_rows", broken)
+    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL))
+    assert ("a2", "processing failed: ValueError: a bug") in summary.errors
+    monkeypatch.setattr(extractor, "document_rows", real)
+    again = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL))
+    assert (again.processed, again.failed) == (1, 1)  # a2 is retried; the empty file still fails
+
+
+def test_a_killed_run_resumes(articles: Path, clean: Path, tmp_path: Path, shared_pipeline: list[str]) -> None:
+    """kill -9 in the middle of a run: every document finished before the kill is reused."""
+    out = tmp_path / "out"
+    # One document per batch, and a pause after each, so the kill lands mid-run.
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from extract.runner import RunOptions, run\n"
+        "run([Path(sys.argv[1])], Path(sys.argv[2]), RunOptions(model=sys.argv[3], batch_size=1),"
+        " progress=lambda result: time.sleep(0.3))\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script, str(articles), str(out), DEFAULT_MODEL], cwd=ROOT)
+    db = out / CACHE_DIR / DB_NAME
+    deadline = time.monotonic() + 240
+    stored = 0
+    while time.monotonic() < deadline and child.poll() is None:
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as connection:
+                    stored = connection.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            except sqlite3.OperationalError:  # the table is not created yet
+                stored = 0
+            if stored >= 2:
+                break
+        time.sleep(0.05)
+    assert child.poll() is None, "the run ended before it could be killed"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert not (out / "documents.csv").exists()
+    summary = run([articles], out, RunOptions(model=DEFAULT_MODEL))
+    assert summary.reused >= stored >= 2 and summary.processed < 8
+    assert summary.processed + summary.reused in (8, 9)  # 9 when the empty file's row was stored too
+    assert tables(out) == tables(clean)
