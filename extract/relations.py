@@ -27,6 +27,7 @@ from typing import Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from extract import coref
 from extract.entities import Mention
 from extract.quotes import Quote
 
@@ -135,10 +136,10 @@ class _Entities:
 def resolve_pronoun(token: Token, entities: _Entities) -> Mention | None:
     """The named entity a third-person pronoun refers to, or None when unsure.
 
-    Private stand-in for the coreference stage: first the subject of the clause that
-    governs the pronoun ("Roscosmos said *it* would not carry ...", "ESA is suspending
-    *its* mission"), then the nearest earlier subject mention of a compatible kind in this
-    or the previous sentence.
+    First the subject of the clause that governs the pronoun ("Roscosmos said *it* would
+    not carry ...", "ESA is suspending *its* mission"); then, for a subject pronoun only,
+    the coreference stage's answer (``extract.coref.resolve``: nearest earlier mention of a
+    compatible kind, subjects preferred).
     """
     lower = token.lower_
     if lower in PERSON_PRONOUNS:
@@ -164,22 +165,8 @@ def resolve_pronoun(token: Token, entities: _Entities) -> Mention | None:
         head = head.head
     if token.dep_ not in SUBJECT_DEPS:
         return None  # a possessive outside its own clause is too often someone else's
-    sent = token.sent
-    earliest = _previous_sentence_start(sent)
-    for mention in reversed(entities.mentions):
-        span = mention.span
-        if span.start >= token.i or span.start < earliest:
-            continue
-        if mention.label in labels and span.root.dep_ in SUBJECT_DEPS:
-            return mention
-    return None
-
-
-def _previous_sentence_start(sent: Span) -> int:
-    doc = sent.doc
-    if sent.start == 0:
-        return 0
-    return doc[sent.start - 1].sent.start
+    mention = coref.resolve(token, entities.mentions)
+    return mention if mention is not None and mention.label in labels else None
 
 
 def _appositive_mention(token: Token, entities: _Entities) -> Mention | None:
