@@ -72,7 +72,8 @@ def _import_ray() -> Any:
         import ray
         import ray.data  # noqa: F401 - the [data] part of the extra
     except ImportError as err:
-        raise RayUnavailable(f"--engine ray needs Ray, which is not installed ({err.name or err}): {INSTALL_HINT}") from err
+        # Short enough to stay on one line of the CLI's error output.
+        raise RayUnavailable(f"--engine ray needs Ray Data: {INSTALL_HINT}") from err
     return ray
 
 
@@ -127,21 +128,31 @@ def _run_chunk(ray: Any, chunk: list[tuple[int, Record]], options: RunOptions, g
         batch_size=options.batch_size,
         batch_format="pyarrow",
     )
-    first = chunk[0][0]
-    expected = first + len(chunk)
-    pending: dict[int, DocResult] = {}
+    yield from in_order(_results(dataset), start=chunk[0][0], count=len(chunk))
+
+
+def _results(dataset: Any) -> Iterator[tuple[int, DocResult]]:
+    """(input index, result) pairs as the actors finish them."""
     try:
         for batch in dataset.iter_batches(batch_format="pyarrow", batch_size=None):
             for index, result in zip(batch.column("index").to_pylist(), batch.column("result").to_pylist()):
-                pending[index] = json.loads(result)
-            # Actors finish out of order; hand results on in input order as soon as we can.
-            while first in pending:
-                yield pending.pop(first)
-                first += 1
+                yield index, json.loads(result)
     except Exception as err:  # noqa: BLE001 - Ray wraps worker failures; the CLI shows one line
         raise RayEngineError(f"Ray run failed: {_first_line(err)}") from err
-    if first != expected:
-        raise RayEngineError(f"Ray run lost documents: got {first - chunk[0][0]} of {len(chunk)} in order")
+
+
+def in_order(results: Iterable[tuple[int, DocResult]], *, start: int, count: int) -> Iterator[DocResult]:
+    """Results of indices ``start .. start+count-1``, arriving in any order, handed on in input
+    order as soon as the next one is in (actors finish out of order)."""
+    pending: dict[int, DocResult] = {}
+    following = start
+    for index, result in results:
+        pending[index] = result
+        while following in pending:
+            yield pending.pop(following)
+            following += 1
+    if following != start + count or pending:
+        raise RayEngineError(f"Ray run lost documents: {following - start} of {count} came back")
 
 
 class ExtractActor:

@@ -1,0 +1,104 @@
+"""The Ray engine writes the same tables as the local engine; without Ray it fails in one line."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extract import ray_engine
+from extract.cli import app
+from extract.pipeline import DEFAULT_MODEL
+from extract.readers import Record
+from extract.runner import RunOptions, run
+from extract.tables import COLUMNS
+
+ARTICLES = ["nasa_article_0.md", "nasa_article_250.md", "roscosmos-iss-sanctions.txt", "wikinews_2019_sample.csv"]
+BAD_DOC_IDS = {"empty", "binary", "mixed/2"}
+
+# CI installs the [ray] extra and sets this, so a broken Ray install fails there instead of skipping.
+ray_required = os.environ.get("EXTRACT_REQUIRE_RAY") == "1"
+needs_ray = pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None and not ray_required,
+    reason='the [ray] extra is not installed (pip install ".[ray]")',
+)
+
+
+@pytest.fixture
+def articles(tmp_path: Path, data_dir: Path) -> Path:
+    """Real articles plus the bad inputs a batch meets: empty, binary, a malformed JSONL line."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ARTICLES:
+        shutil.copy(data_dir / name, folder / name)
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "mixed.jsonl").write_text(
+        json.dumps({"id": "jsonl-ok", "text": "NASA said on Monday that the Artemis launch would slip to May."}) + "\n{not json\n"
+    )
+    return folder
+
+
+@needs_ray
+def test_ray_and_local_engines_write_identical_tables(articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ray
+
+    # Small batches spread over two actors, so results can come back out of order.
+    batch = 2
+    with monkeypatch.context() as blocked:
+        blocked.setitem(sys.modules, "ray", None)  # the local engine must not need Ray
+        local = run([articles], tmp_path / "local", RunOptions(model=DEFAULT_MODEL, workers=1, batch_size=batch))
+    try:
+        remote = run([articles], tmp_path / "ray", RunOptions(model=DEFAULT_MODEL, workers=2, batch_size=batch, engine="ray"))
+        assert not ray.is_initialized()  # the engine shuts down the runtime it started
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+
+    assert remote.documents == local.documents == 11
+    for table in COLUMNS:
+        name = f"{table}.csv"
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    # Failed documents are reported the same way (and did reach the tables).
+    assert {doc_id for doc_id, _ in remote.errors} == BAD_DOC_IDS
+    assert remote.errors == local.errors
+
+    engine = json.loads((tmp_path / "ray" / "manifest.json").read_text())["engine"]
+    assert engine["name"] == "ray"
+    assert (engine["actors"], engine["cluster_cpus"], engine["cluster_nodes"], engine["address"]) == (2, 2, 1, "local")
+    assert json.loads((tmp_path / "local" / "manifest.json").read_text())["engine"] == {"name": "local", "workers": 1}
+
+
+def test_ray_engine_without_ray_is_a_one_line_error(articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the [ray] extra were not installed
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(articles), "--out", str(out), "--engine", "ray", "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert 'pip install ".[ray]"' in lines[0]
+    assert "Traceback" not in result.output
+    assert not list(out.glob("*.csv"))  # no half-written tables
+
+
+def test_chunks_keep_input_order_and_bound_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ray_engine, "CHUNK_DOCS", 3)
+    monkeypatch.setattr(ray_engine, "CHUNK_CHARS", 10)
+    records = [Record(f"d{i}", "test", text="x" * size) for i, size in enumerate([1, 1, 1, 1, 12, 2, 2])]
+    chunks = list(ray_engine._chunks(records))
+    # Three documents at most, and a chunk closes once it reaches 10 characters.
+    assert [[index for index, _ in chunk] for chunk in chunks] == [[0, 1, 2], [3, 4], [5, 6]]
+    assert [record.doc_id for chunk in chunks for _, record in chunk] == [r.doc_id for r in records]
+
+
+def test_in_order_restores_input_order_and_notices_lost_documents() -> None:
+    arrived = [(12, "c"), (10, "a"), (13, "d"), (11, "b")]
+    assert list(ray_engine.in_order(iter(arrived), start=10, count=4)) == ["a", "b", "c", "d"]
+    with pytest.raises(ray_engine.RayEngineError, match="lost documents"):
+        list(ray_engine.in_order(iter(arrived[:3]), start=10, count=4))
