@@ -40,6 +40,9 @@ TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations"
 # Engine name -> extra `extract run` arguments for a worker count. Add engines here.
 ENGINES: dict[str, callable] = {
     "local": lambda workers: ["--engine", "local", "--workers", str(workers)],
+    # A local Ray runtime with `workers` CPUs and as many actors (needs the [ray] extra).
+    # CPU s misses Ray's worker processes: they are not the CLI's waited-for children.
+    "ray": lambda workers: ["--engine", "ray", "--workers", str(workers)],
 }
 
 BARE_SPACY = """
