@@ -177,9 +177,8 @@ def _appositive_mention(token: Token, entities: _Entities) -> Mention | None:
     return None
 
 
-def _sentence_bounds(sent: Span) -> tuple[int, int]:
+def _sentence_bounds(sent: Span, text: str) -> tuple[int, int]:
     """Character bounds of the sentence without surrounding whitespace (as in sentences.csv)."""
-    text = sent.doc.text
     start, end = sent.start_char, sent.end_char
     while start < end and text[start].isspace():
         start += 1
@@ -209,6 +208,7 @@ def extract_relations(
     for m in mentions:
         by_sentence.setdefault(m.span.sent.start, []).append(m)
     relations: list[Relation] = []
+    text = doc.text  # built anew on every access: read it once
     for sent in doc.sents:
         named = by_sentence.get(sent.start, [])
         # An edge needs two entities; a pronoun can stand for one of them.
@@ -217,12 +217,12 @@ def extract_relations(
         ):
             continue
         edges = [
-            *_compound_roles(sent, entities, lex),
+            *_compound_roles(sent, named, entities, lex),
             *_appositive_roles(sent, entities, lex),
             *_interactions(sent, entities, lex),
             *_partnership_nouns(sent, entities, lex),
         ]
-        start, end = _sentence_bounds(sent)
+        start, end = _sentence_bounds(sent, text)
         seen: set[tuple] = set()
         for edge in sorted(edges, key=lambda e: e.position):
             if edge.subject.entity_id == edge.obj.entity_id:
@@ -296,11 +296,11 @@ def _org_before(doc: Doc, k: int, entities: _Entities, floor: int) -> Mention | 
     return mention
 
 
-def _compound_roles(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Edge]:
+def _compound_roles(sent: Span, named: list[Mention], entities: _Entities, lex: Lexicon) -> Iterator[_Edge]:
     """'NASA Administrator Bill Nelson', 'ESA (European Space Agency) astronaut Andreas
     Mogensen', 'Roscosmos cosmonauts Konstantin Borisov, Oleg Kononenko, and Nikolai Chub'."""
     doc = sent.doc
-    people = sorted({m.span.start: m for m in entities.mentions if m.label == "PERSON" and sent.start <= m.span.start < sent.end}.values(), key=lambda m: m.span.start)
+    people = sorted({m.span.start: m for m in named if m.label == "PERSON"}.values(), key=lambda m: m.span.start)
     for person in people:
         j = person.span.start - 1
         words: list[Token] = []
