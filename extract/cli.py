@@ -34,7 +34,7 @@ def run(
     model: str = MODEL_OPTION,
     gazetteer: Optional[Path] = GAZETTEER_OPTION,
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
-    force: bool = typer.Option(False, "--force", help="Reprocess everything, replacing earlier output."),
+    force: bool = typer.Option(False, "--force", help="Reprocess every document instead of reusing results an earlier run stored in OUT/.cache."),
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Largest document accepted, in characters."),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (a Ray cluster; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
@@ -99,6 +99,11 @@ def _print_summary(summary) -> None:
         f"{summary.words:,} words in {summary.seconds:.1f} s ({rate:,.0f} words/s)",
         highlight=False,
     )
+    if getattr(summary, "reused", 0):
+        err_console.print(
+            f"{summary.reused:,} reused unchanged from an earlier run ({escape(str(summary.out_dir / '.cache'))}; --force reprocesses them)",
+            highlight=False,
+        )
     for doc_id, error in summary.errors[:20]:
         err_console.print(f"  [red]failed[/] {escape(doc_id)}: {escape(error)}", highlight=False)
     if len(summary.errors) > 20:
