@@ -27,6 +27,7 @@ INSTALL_HINT = 'pip install ".[ray]"'
 # each chunk starts a fresh actor pool (a few seconds of pipeline loading), so chunks are big.
 CHUNK_DOCS = 5_000
 CHUNK_CHARS = 50_000_000
+CALL_DOCS = 8
 
 _cluster: dict[str, Any] = {}
 
@@ -120,12 +121,16 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[tuple[int, Record]]]:
 def _run_chunk(ray: Any, chunk: list[tuple[int, Record]], options: RunOptions, gazetteer: Gazetteer, actors: int) -> Iterator[DocResult]:
     # Records travel as JSON text: one plain string column, whatever the record holds.
     items = [{"index": index, "record": json.dumps(dataclasses.asdict(record))} for index, record in chunk]
-    blocks = max(1, -(-len(items) // options.batch_size))
+    # Small calls (at most CALL_DOCS documents) with few queued per actor keep every actor busy
+    # to the end of a chunk; whole 32-document batches left one actor idle while another
+    # finished its queue (200 NASA releases, 2 actors: 56 s -> 40 s).
+    per_call = min(options.batch_size, CALL_DOCS)
+    blocks = max(1, -(-len(items) // per_call))
     dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
         ExtractActor,
         fn_constructor_kwargs={"model": options.model, "gazetteer": gazetteer, "batch_size": options.batch_size},
-        compute=ray.data.ActorPoolStrategy(size=min(actors, blocks)),
-        batch_size=options.batch_size,
+        compute=ray.data.ActorPoolStrategy(size=min(actors, blocks), max_tasks_in_flight_per_actor=2),
+        batch_size=per_call,
         batch_format="pyarrow",
     )
     yield from in_order(_results(dataset), start=chunk[0][0], count=len(chunk))
