@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import socket
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from extract.gazetteer import Gazetteer
@@ -83,6 +84,7 @@ def _connect(ray: Any, options: RunOptions) -> bool:
     if ray.is_initialized() and options.address is None:
         return False  # already inside a Ray program (a test fixture, a notebook): use its runtime
     quiet = dict(include_dashboard=False, log_to_driver=False, configure_logging=True, logging_level=logging.ERROR)
+    _check_reachable(options.address)
     try:
         if options.address is None:
             ray.init(num_cpus=options.workers, **quiet)
@@ -93,6 +95,17 @@ def _connect(ray: Any, options: RunOptions) -> bool:
         raise RayEngineError(f"cannot start Ray ({where}): {_first_line(err)}") from err
     _quiet_ray_data(ray)
     return True
+
+
+def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
+    """Fail fast on a HOST:PORT nobody answers at: ray.init would retry for minutes."""
+    host, _, port = (address or "").removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # no address, "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise RayEngineError(f"cannot reach the Ray cluster at {address}: {err.strerror or err}") from err
 
 
 def _quiet_ray_data(ray: Any) -> None:

@@ -102,3 +102,12 @@ def test_in_order_restores_input_order_and_notices_lost_documents() -> None:
     assert list(ray_engine.in_order(iter(arrived), start=10, count=4)) == ["a", "b", "c", "d"]
     with pytest.raises(ray_engine.RayEngineError, match="lost documents"):
         list(ray_engine.in_order(iter(arrived[:3]), start=10, count=4))
+
+
+@needs_ray
+def test_unreachable_cluster_is_a_quick_one_line_error(articles: Path, tmp_path: Path) -> None:
+    # Nothing listens on port 1: the run must stop at once instead of retrying for minutes.
+    result = CliRunner().invoke(app, ["run", str(articles), "--out", str(tmp_path / "out"), "--engine", "ray", "--address", "127.0.0.1:1"])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cannot reach the Ray cluster at 127.0.0.1:1" in lines[0], result.output
