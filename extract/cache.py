@@ -117,7 +117,6 @@ class ResultCache:
         self.path = self.folder / DB_NAME
         self.hits = 0
         self.stored = 0
-        self.used: set[str] = set()
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             self._db = self._open(reset)
@@ -134,16 +133,21 @@ class ResultCache:
         db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, result BLOB NOT NULL)")
         if reset:
             db.execute("DELETE FROM results")
+        # The keys this run asked for, kept by SQLite rather than in a growing Python set.
+        db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
         return db
+
+    def _use(self, key: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO temp.used (key) VALUES (?)", (key,))
 
     def has(self, key: str) -> bool:
         """Whether a result is stored for ``key`` (marks it as used by this run)."""
-        self.used.add(key)
+        self._use(key)
         return self._db.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone() is not None
 
     def get(self, key: str) -> DocResult | None:
         """The stored rows for ``key``, or None."""
-        self.used.add(key)
+        self._use(key)
         row = self._db.execute("SELECT result FROM results WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
@@ -156,19 +160,14 @@ class ResultCache:
 
     def put(self, key: str, result: DocResult) -> None:
         """Store one document's rows, committed before this returns."""
-        self.used.add(key)
+        self._use(key)
         doc_id = result["documents"][0]["doc_id"]
         self._db.execute("INSERT OR REPLACE INTO results (key, doc_id, result) VALUES (?, ?, ?)", (key, doc_id, encode(result)))
         self.stored += 1
 
     def prune(self) -> int:
         """Drop results no document of this run asked for (after a complete run); returns how many."""
-        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-        self._db.execute("DELETE FROM used")
-        self._db.execute("BEGIN")
-        self._db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
-        dropped = self._db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM used)").rowcount
-        self._db.execute("COMMIT")
+        dropped = self._db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM temp.used)").rowcount
         return dropped
 
     def count(self) -> int:

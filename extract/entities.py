@@ -182,7 +182,8 @@ def resolve_ids(spans: list[Span]) -> list[Span]:
     """Give each span its entity id (``kb_id``); short names take their full name's id and label."""
     acronyms = _acronym_links(spans)
     spans = _add_acronym_mentions(spans, acronyms)
-    full_people = [s for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
+    # Each full name with its words, computed once per document (matching was quadratic).
+    full_people = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
     resolved: list[Span] = []
     for span in spans:
         label = span.label_
@@ -201,18 +202,20 @@ def resolve_ids(spans: list[Span]) -> list[Span]:
     return resolved
 
 
-def _full_name_for(span: Span, people: list[Span]) -> Span | None:
-    """The nearest longer PERSON name that ends with (or starts with) this short name."""
+def _full_name_for(span: Span, people: list[tuple[Span, tuple[str, ...]]]) -> Span | None:
+    """The nearest longer PERSON name that ends with (or starts with) this short name.
+
+    ``people`` pairs each multi-word PERSON span with the texts of its tokens.
+    """
     if span.label_ not in NAME_LABELS or len(span) > 2:
         return None
-    words = [t.text for t in span]
-    candidates = [
-        p for p in people
-        if len(p) > len(span) and ([t.text for t in p[-len(words):]] == words or (span.label_ == "PERSON" and [t.text for t in p[: len(words)]] == words))
-    ]
-    if span.label_ != "PERSON":
+    words = tuple(t.text for t in span)
+    n = len(words)
+    if span.label_ == "PERSON":
+        candidates = [p for p, p_words in people if len(p_words) > n and (p_words[-n:] == words or p_words[:n] == words)]
+    else:
         # Only a surname the model mislabelled: it must match the last word exactly.
-        candidates = [p for p in candidates if [t.text for t in p[-len(words):]] == words]
+        candidates = [p for p, p_words in people if len(p_words) > n and p_words[-n:] == words]
     if not candidates:
         return None
     before = [p for p in candidates if p.start < span.start]

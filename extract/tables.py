@@ -77,7 +77,10 @@ class Catalog:
         self.labels: dict[str, Counter] = defaultdict(Counter)
         self.aliases: dict[str, set[str]] = defaultdict(set)
         self.mentions: Counter = Counter()
-        self.docs: dict[str, set[str]] = defaultdict(set)
+        # Documents arrive one at a time with all their rows, so counting the documents an
+        # entity appears in needs only the last one seen, not a growing set of ids.
+        self.n_docs: Counter = Counter()
+        self._last_doc: dict[str, str] = {}
 
     def add(self, rows: Iterable[dict]) -> None:
         for row in rows:
@@ -86,7 +89,9 @@ class Catalog:
             self.labels[eid][row["label"]] += 1
             self.aliases[eid].add(" ".join(row["text"].split()))
             self.mentions[eid] += 1
-            self.docs[eid].add(row["doc_id"])
+            if self._last_doc.get(eid) != row["doc_id"]:
+                self._last_doc[eid] = row["doc_id"]
+                self.n_docs[eid] += 1
 
     def rows(self) -> list[dict]:
         def top(counter: Counter) -> str:
@@ -100,7 +105,7 @@ class Catalog:
                 "label": top(self.labels[eid]),
                 "category": self.categories.get(eid, ""),
                 "n_mentions": self.mentions[eid],
-                "n_docs": len(self.docs[eid]),
+                "n_docs": self.n_docs[eid],
                 "aliases": "|".join(sorted(self.aliases[eid])),
             }
             for eid in sorted(self.mentions)
