@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import extract.process
+
 from extract.pipeline import DEFAULT_MODEL
 from extract.process import DocResult, Extractor
 from extract.readers import Record
@@ -36,3 +38,16 @@ def process(extractor: Extractor):
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return (DATA / "roscosmos-iss-sanctions.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def shared_pipeline(monkeypatch: pytest.MonkeyPatch, extractor) -> list[str]:
+    """Runs in this process reuse the session's pipeline; returns the list of loads."""
+    loads: list[str] = []
+
+    def factory(model: str, gazetteer=None, *, batch_size: int = 32):
+        loads.append(model)
+        return extractor
+
+    monkeypatch.setattr(extract.process, "Extractor", factory)
+    return loads

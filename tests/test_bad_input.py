@@ -20,19 +20,6 @@ GOOD = "NASA and Roscosmos said on Tuesday that the crew will return in March.\n
 
 
 @pytest.fixture
-def shared_pipeline(monkeypatch: pytest.MonkeyPatch, extractor) -> list[str]:
-    """Runs in this process reuse the session's pipeline; returns the list of loads."""
-    loads: list[str] = []
-
-    def factory(model: str, gazetteer=None, *, batch_size: int = 32):
-        loads.append(model)
-        return extractor
-
-    monkeypatch.setattr(extract.process, "Extractor", factory)
-    return loads
-
-
-@pytest.fixture
 def bad_folder(tmp_path: Path, data_dir: Path) -> Path:
     """One folder with one good article and one of each kind of bad input."""
     folder = tmp_path / "in"

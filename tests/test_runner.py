@@ -38,19 +38,6 @@ def articles(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def shared_pipeline(monkeypatch: pytest.MonkeyPatch, extractor) -> list[str]:
-    """In-process runs reuse the session's pipeline; the list records every pipeline load."""
-    loads: list[str] = []
-
-    def factory(model: str, gazetteer=None, *, batch_size: int = 32):
-        loads.append(model)
-        return extractor
-
-    monkeypatch.setattr(extract.process, "Extractor", factory)
-    return loads
-
-
 @pytest.fixture(scope="module")
 def clean(articles: Path, tmp_path_factory: pytest.TempPathFactory, extractor) -> Path:
     """A clean, uninterrupted one-worker run to compare the others with."""
