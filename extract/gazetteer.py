@@ -1,4 +1,4 @@
-"""The gazetteer: a user-editable CSV of known entities, turned into entity-ruler patterns."""
+"""The gazetteer: a user-editable CSV of known entities (matched by ``extract.gazetteer_ruler``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model"]
 
@@ -54,26 +53,6 @@ class Gazetteer:
                 key = (alias, True) if attr == "ORTH" else (alias.lower(), False)
                 index.setdefault(key, entry.id)
         return index
-
-    def patterns(self, make_doc: Callable, *, overriding: bool | None = None) -> list[dict]:
-        """Token patterns for spaCy's entity_ruler: LOWER for aliases, ORTH for cased ones.
-
-        ``overriding`` selects the entries that do (True) or do not (False) override the model.
-        """
-        patterns: list[dict] = []
-        for entry in self.entries:
-            if overriding is not None and entry.overrides_model != overriding:
-                continue
-            seen: set[tuple] = set()
-            for alias, attr in self.surfaces(entry):
-                tokens = [t.text for t in make_doc(alias)]
-                key = (attr, tuple(t.lower() if attr == "LOWER" else t for t in tokens))
-                if key in seen:
-                    continue
-                seen.add(key)
-                pattern = [{attr: t.lower() if attr == "LOWER" else t} for t in tokens]
-                patterns.append({"label": entry.label, "pattern": pattern, "id": entry.id})
-        return patterns
 
 
 def default_gazetteer_path() -> Path:

@@ -38,7 +38,7 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
     # Imported here so that the command line and a fully cached run never load spaCy.
     import spacy
 
-    from extract import entities, sentences  # noqa: F401  (registers the components)
+    from extract import entities, gazetteer_ruler, sentences  # noqa: F401  (registers the components)
 
     if not model_available(model):
         raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
@@ -55,17 +55,11 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
     has_ner = "ner" in nlp.pipe_names
     # Entries that override the model go before the NER, which keeps their spans; the
     # others go after it and only fill gaps the model left.
-    strong = nlp.add_pipe(
-        "entity_ruler",
-        name="gazetteer",
-        config={"overwrite_ents": True, "validate": False},
-        **({"before": "ner"} if has_ner else {"last": True}),
-    )
-    strong.add_patterns(gazetteer.patterns(nlp.make_doc, overriding=True))
-    weak_patterns = gazetteer.patterns(nlp.make_doc, overriding=False)
-    if weak_patterns:
-        weak = nlp.add_pipe("entity_ruler", name="gazetteer_fill", config={"overwrite_ents": False, "validate": False}, last=True)
-        weak.add_patterns(weak_patterns)
+    strong = nlp.add_pipe("gazetteer_ruler", name="gazetteer", **({"before": "ner"} if has_ner else {"last": True}))
+    strong.add_gazetteer(gazetteer, overriding=True)
+    if any(not e.overrides_model for e in gazetteer.entries):
+        weak = nlp.add_pipe("gazetteer_ruler", name="gazetteer_fill", config={"overwrite_ents": False}, last=True)
+        weak.add_gazetteer(gazetteer, overriding=False)
     canonical = nlp.add_pipe("canonical_entities", last=True)
     canonical.alias_index = gazetteer.alias_index()
     return nlp
