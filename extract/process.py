@@ -15,31 +15,27 @@ from extract.entities import mentions as doc_mentions
 from extract.gazetteer import Gazetteer, load_gazetteer
 from extract.pipeline import build_pipeline
 from extract.quotes import extract_quotes
-from extract.readers import Record
+from extract.readers import BATCH_CHARS, BATCH_SIZE, Record, batched
 from extract.relations import extract_relations
 
 DocResult = dict[str, list[dict]]
-BATCH_SIZE = 32
 
 
 class Extractor:
     """A loaded pipeline that turns records into per-document table rows."""
 
-    def __init__(self, model: str, gazetteer: Gazetteer | str | None = None, *, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self, model: str, gazetteer: Gazetteer | str | None = None, *, batch_size: int = BATCH_SIZE, batch_chars: int = BATCH_CHARS
+    ) -> None:
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else load_gazetteer(gazetteer)
         self.nlp = build_pipeline(model, self.gazetteer)
         self.batch_size = batch_size
+        self.batch_chars = batch_chars
         self.names = {e.id: (e.name, e.label) for e in self.gazetteer.entries}
 
     def process(self, records: Iterable[Record]) -> Iterator[DocResult]:
         """Rows for every record, in input order; a document that fails gets an error row."""
-        batch: list[Record] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= self.batch_size:
-                yield from self._process_batch(batch)
-                batch = []
-        if batch:
+        for batch in batched(records, self.batch_size, self.batch_chars):
             yield from self._process_batch(batch)
 
     def _process_batch(self, batch: list[Record]) -> Iterator[DocResult]:

@@ -29,16 +29,13 @@ from extract import __version__
 from extract.cache import ResultCache, model_meta as cached_model_meta, record_key, run_key
 from extract.gazetteer import Gazetteer, load_gazetteer
 from extract.pipeline import INSTALL_HINT, ModelNotFound, model_available
-from extract.readers import DEFAULT_MAX_CHARS, Record, iter_records
+from extract.readers import BATCH_CHARS, BATCH_SIZE, DEFAULT_MAX_CHARS, Record, batched, iter_records
 from extract.tables import SCHEMA_VERSION, TableWriter
 
 if TYPE_CHECKING:
     from extract.process import Extractor
 
 DocResult = dict[str, list[dict]]
-# Documents per nlp.pipe call and per task sent to a worker (kept equal to process.BATCH_SIZE,
-# which this module does not import: importing process.py imports spaCy).
-BATCH_SIZE = 32
 # Tasks in flight per worker: enough to keep every worker busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
 
@@ -94,12 +91,6 @@ def _exit_with_parent(parent: int) -> None:
 def _process_in_worker(records: list[Record]) -> list[DocResult]:
     assert _worker is not None
     return list(_worker.process(records))
-
-
-def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(records)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def process_records(
@@ -159,7 +150,8 @@ def _process_in_pool(records: Iterable[Record], options: RunOptions, gazetteer: 
 
     clean = False
     try:
-        for batch in _batches(records, options.batch_size):
+        # A task is one batch as Extractor.process would make it: the same bytes for any N.
+        for batch in batched(records, options.batch_size):
             pending.append(pool.submit(_process_in_worker, batch))
             report([f for f in pending if f.done()])
             if len(pending) >= IN_FLIGHT_PER_WORKER * options.workers:
@@ -322,7 +314,7 @@ def manifest(options: RunOptions, gazetteer: Gazetteer, inputs: list[Path], summ
         "gazetteer": {"path": gazetteer.path, "sha256": gazetteer.digest, "entries": len(gazetteer.entries)},
         "engine": engine_manifest(options),
         "inputs": [str(p) for p in inputs],
-        "options": {"max_chars": options.max_chars, "batch_size": options.batch_size, "force": options.force},
+        "options": {"max_chars": options.max_chars, "batch_size": options.batch_size, "batch_chars": BATCH_CHARS, "force": options.force},
         "documents": {"total": summary.documents, "ok": summary.documents - summary.failed, "error": summary.failed},
         "cache": {"reused": summary.reused, "processed": summary.processed},
         "timings": {"seconds": round(summary.seconds, 3), "cpu_count": os.cpu_count()},
