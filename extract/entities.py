@@ -13,9 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Iterable
 
+import numpy
+from spacy.attrs import DEP, ORTH, POS
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
+from spacy.tokens import Doc, Span, Token
 
 LEADING_STRIP_TAGS = {"DT", "PRP$", "PDT", "POS"}
 TRAILING_STRIP_TAGS = {"POS"}
@@ -150,8 +155,10 @@ def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     label_of = {i: s.label_ for s in spans for i in range(s.start, s.end) if s.label_ in {"ORG", "GPE", "PERSON"}}
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra: list[Span] = []
-    for token in doc:
-        if token.dep_ != "conj" or token.pos_ != "PROPN" or token.i in taken or token.head.i not in label_of:
+    dep_pos = doc.to_array([DEP, POS])
+    for i in numpy.flatnonzero((dep_pos[:, 0] == numpy.uint64(get_string_id("conj"))) & (dep_pos[:, 1] == numpy.uint64(PROPN))):
+        token = doc[int(i)]
+        if token.i in taken or token.head.i not in label_of:
             continue
         left = token.left_edge.i
         while left < token.i and (doc[left].pos_ != "PROPN" or left in taken):
@@ -171,11 +178,18 @@ def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra = [
         Span(doc, t.i, t.i + 1, label="PERSON")
-        for t in doc
-        if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"
+        for t in _tokens_with_text(doc, surnames)
+        if t.i not in taken and t.pos_ == "PROPN"
         and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" and doc[t.i + 1].i not in taken)
     ]
     return sorted(spans + extra, key=lambda s: s.start)
+
+
+def _tokens_with_text(doc: Doc, texts: Iterable[str]) -> list[Token]:
+    """The tokens whose text is one of ``texts``, found without making a Token of every word."""
+    # uint64 on both sides: hashes compared as floats would collide.
+    hits = numpy.isin(doc.to_array(ORTH), numpy.array([get_string_id(t) for t in texts], dtype=numpy.uint64))
+    return [doc[int(i)] for i in numpy.flatnonzero(hits)]
 
 
 def resolve_ids(spans: list[Span]) -> list[Span]:
@@ -248,8 +262,8 @@ def _add_acronym_mentions(spans: list[Span], acronyms: dict[str, Span]) -> list[
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra = [
         Span(doc, t.i, t.i + 1, label=acronyms[t.text].label_)
-        for t in doc
-        if t.text in acronyms and t.i not in taken
+        for t in _tokens_with_text(doc, acronyms)
+        if t.i not in taken
     ]
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 

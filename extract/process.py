@@ -69,7 +69,8 @@ class Extractor:
         doc_id = record.doc_id
         # Doc.text joins every token anew on each access: read it once (it was 40% of a run).
         text = doc.text
-        sents = [b for b in (_strip(text, s.start_char, s.end_char) for s in doc.sents) if b]
+        sent_spans = list(doc.sents)  # each doc.sents scans the whole document: once here
+        sents = [b for b in (_strip(text, s.start_char, s.end_char) for s in sent_spans) if b]
         sent_starts = [start for start, _ in sents]
 
         def sent_of(char: int) -> int:
@@ -95,7 +96,7 @@ class Extractor:
             }
             for i, m in enumerate(found)
         ]
-        quotes = extract_quotes(doc, found)
+        quotes = extract_quotes(doc, found, sents=sent_spans)
         quote_rows = [
             {
                 "doc_id": doc_id,
@@ -118,7 +119,7 @@ class Extractor:
             }
             for i, q in enumerate(quotes)
         ]
-        relations = extract_relations(doc, found, quotes)
+        relations = extract_relations(doc, found, quotes, sents=sent_spans)
         relation_rows = [
             {
                 "doc_id": doc_id,

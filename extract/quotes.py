@@ -38,8 +38,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
+import numpy
+from spacy.attrs import IDX, LOWER, POS
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Token
+from spacy.strings import get_string_id
+from spacy.symbols import VERB
+from spacy.tokens import Doc, Span, Token
 
 from extract import coref
 from extract.entities import Mention
@@ -220,17 +224,19 @@ def is_quotation(text: str) -> bool:
 class _DocIndex:
     """Per-document look-ups shared by the rules: sentences, mentions, quote owners."""
 
-    def __init__(self, doc: Doc, mentions: Sequence[Mention], marked: list[MarkedSpan]) -> None:
+    def __init__(
+        self, doc: Doc, mentions: Sequence[Mention], marked: list[MarkedSpan], *, text: str, sents: list[Span] | None = None
+    ) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.mentions = sorted(mentions, key=lambda m: m.span.start)
         self.mention_of: dict[int, Mention] = {}
         for m in self.mentions:
             for i in range(m.span.start, m.span.end):
                 self.mention_of[i] = m
-        self.sents = list(doc.sents)
+        self.sents = list(doc.sents) if sents is None else sents
         self.sent_starts = [s.start for s in self.sents]
-        self.token_starts = [t.idx for t in doc]
+        self.token_starts: list[int] = doc.to_array(IDX).tolist()
         self.marked = marked
         self.cues: frozenset[str] = frozenset()
         # owner[i]: the innermost marked span holding token i (-1: narration).
@@ -252,18 +258,24 @@ class _DocIndex:
         return "\n" not in self.text[lo:hi]
 
 
-def extract_quotes(doc: Doc, mentions: list[Mention], *, verbs_path: str | None = None) -> list[Quote]:
-    """All quotes of ``doc``, direct and indirect, in document order."""
+def extract_quotes(
+    doc: Doc, mentions: list[Mention], *, verbs_path: str | None = None, sents: list[Span] | None = None
+) -> list[Quote]:
+    """All quotes of ``doc``, direct and indirect, in document order.
+
+    ``sents``, when given, is ``list(doc.sents)`` computed once by the caller.
+    """
     direct_cues, indirect_cues = load_reporting_verbs(verbs_path)
-    marked = find_marked_spans(doc.text)
-    index = _DocIndex(doc, mentions, marked)
+    text = doc.text  # built anew on every access: read it once
+    marked = find_marked_spans(text)
+    index = _DocIndex(doc, mentions, marked, text=text, sents=sents)
     index.cues = direct_cues | indirect_cues
     indirect, absorbed = _indirect_quotes(index, indirect_cues, direct_cues)
     direct = _direct_quotes(index, direct_cues, absorbed)
     quotes = _continuations(index, direct, indirect)
     # A lower-case fragment in marks with no attribution is a scare quote or a fragment whose
     # speaker cannot be told ('a "total of 1,723 cases"'): not reported.
-    quotes = [q for q in quotes if not (q.method == "direct:none" and doc.text[q.start_char].islower())]
+    quotes = [q for q in quotes if not (q.method == "direct:none" and text[q.start_char].islower())]
     return sorted(quotes, key=lambda q: (q.start_char, q.end_char))
 
 
@@ -583,7 +595,11 @@ def _indirect_quotes(index: _DocIndex, cues: frozenset[str], direct_cues: frozen
     doc = index.doc
     found: list[Quote] = []
     absorbed: set[int] = set()
-    for tok in doc:
+    # Only verbs and 'according' can introduce reported speech: skip the other tokens cheaply.
+    pos_lower = doc.to_array([POS, LOWER])
+    maybe = (pos_lower[:, 0] == numpy.uint64(VERB)) | (pos_lower[:, 1] == numpy.uint64(get_string_id("according")))
+    for i in numpy.flatnonzero(maybe):
+        tok = doc[int(i)]
         if index.owner[tok.i] != -1:
             continue  # reported speech inside a direct quote belongs to that quote
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":

@@ -20,6 +20,7 @@ The word lists live in ``extract/data/relations.toml``.
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -199,17 +200,28 @@ class _Edge:
 
 
 def extract_relations(
-    doc: Doc, mentions: list[Mention], quotes: list[Quote], *, lexicon: Lexicon | None = None
+    doc: Doc,
+    mentions: list[Mention],
+    quotes: list[Quote],
+    *,
+    lexicon: Lexicon | None = None,
+    sents: list[Span] | None = None,
 ) -> list[Relation]:
-    """All relations of ``doc``, in document order (one row per distinct edge and sentence)."""
+    """All relations of ``doc``, in document order (one row per distinct edge and sentence).
+
+    ``sents``, when given, is ``list(doc.sents)`` computed once by the caller.
+    """
     lex = lexicon or load_lexicon()
     entities = _Entities(doc, mentions)
+    sents = list(doc.sents) if sents is None else sents
+    sent_starts = [sent.start for sent in sents]
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
-        by_sentence.setdefault(m.span.sent.start, []).append(m)
+        # The sentence that holds the mention's first token (as Span.sent, without a scan).
+        by_sentence.setdefault(sent_starts[bisect_right(sent_starts, m.span.start) - 1], []).append(m)
     relations: list[Relation] = []
     text = doc.text  # built anew on every access: read it once
-    for sent in doc.sents:
+    for sent in sents:
         named = by_sentence.get(sent.start, [])
         # An edge needs two entities; a pronoun can stand for one of them.
         if len({m.entity_id for m in named}) < 2 and not (

@@ -6,7 +6,10 @@ marks tokens that must (not) start a sentence and leaves the rest to the parser.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 OPEN_MARKS = {"“", "«", "„", "‘", "‹"}
@@ -15,6 +18,8 @@ STRAIGHT_MARKS = {'"', "'"}
 SENTENCE_END = {".", "!", "?", "…"}
 # Tokens that join what is on both sides ("NASA / Esther Lee", "(1966) — Portrait of ...").
 JOINERS = {"/", "—", "–"}
+# Only a token next to one of these, or after a line break, can get a hint.
+TRIGGER_IDS = numpy.array([get_string_id(t) for t in OPEN_MARKS | CLOSE_MARKS | STRAIGHT_MARKS | JOINERS], dtype=numpy.uint64)
 
 
 def is_closing_mark(token: Token) -> bool:
@@ -70,10 +75,8 @@ class QuoteSentenceHints:
         self.split_on_newlines = split_on_newlines
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            if token.i == 0:
-                continue
-            prev = doc[token.i - 1]
+        for i in _candidates(doc):
+            token, prev = doc[i], doc[i - 1]
             if token.is_space:
                 continue
             if self.split_on_newlines and _follows_line_break(token):
@@ -98,6 +101,21 @@ class QuoteSentenceHints:
             elif token.text in JOINERS or prev.text in JOINERS:
                 token.is_sent_start = False
         return doc
+
+
+def _candidates(doc: Doc) -> list[int]:
+    """Tokens that may need a hint: a quote mark or joiner, or right after one or a line break.
+
+    Most tokens are none of these; finding them on arrays saves making a Token of every word.
+    """
+    marks = numpy.isin(doc.to_array(ORTH), TRIGGER_IDS)
+    breaks = numpy.zeros(len(doc), dtype=bool)
+    for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+        breaks[i] = "\n" in doc[i].text
+    near = marks.copy()
+    near[1:] |= marks[:-1] | breaks[:-1]
+    near[:1] = False
+    return numpy.flatnonzero(near).tolist()
 
 
 def _starts_capitalised(token: Token) -> bool:
