@@ -1,7 +1,7 @@
 """Throughput benchmark: `extract run` against bare spaCy on any folder of articles.
 
     python bench/throughput.py ../shared/corpus/nasa                # the README's figures
-    python bench/throughput.py data/raw --workers 1,2 --repeat 3    # best of three
+    python bench/throughput.py data/raw --workers 1,2 --repeat 3    # three interleaved rounds
     python bench/throughput.py ARTICLES --limit 200 --memory 20,100 # a quick look
 
 Every measurement is a separate process, timed from start to exit (start-up, model loading,
@@ -142,16 +142,23 @@ def main() -> None:
               f"{words:,} words, {chars:,} characters")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, {_cpu_name()}")
 
-        results: dict[str, Measure] = {}
-        results["bare"] = best("bare spaCy", [python, "-c", BARE_SPACY, args.model, *map(str, inputs)], args.repeat)
+        # Rounds interleave bare spaCy and every configuration, so a slow spell on a shared
+        # machine hits them alike; each keeps its fastest round, and every round's ratio to
+        # bare spaCy is kept too.
+        commands: dict[str, tuple[str, list[str]]] = {"bare": ("bare spaCy", [python, "-c", BARE_SPACY, args.model, *map(str, inputs)])}
         outputs: dict[str, Path] = {}
         for engine in args.engines.split(","):
             for workers in (int(w) for w in args.workers.split(",")):
                 key = f"{engine}-w{workers}"
                 out = tmp / f"out-{key}"
-                command = [*extract, "run", *map(str, inputs), "--out", str(out), "--model", args.model, "--force", *ENGINES[engine](workers)]
-                results[key] = best(f"extract run {key}", command, args.repeat)
+                commands[key] = (f"extract run {key}", [*extract, "run", *map(str, inputs), "--out", str(out), "--model", args.model, "--force", *ENGINES[engine](workers)])
                 outputs[key] = out
+        rounds: dict[str, list[Measure]] = {key: [] for key in commands}
+        for _ in range(args.repeat):
+            for key, (name, command) in commands.items():
+                rounds[key].append(measure(name, command))
+        results: dict[str, Measure] = {key: min(runs, key=lambda m: m.seconds) for key, runs in rounds.items()}
+        round_ratios = {key: [m.seconds / b.seconds for m, b in zip(runs, rounds["bare"])] for key, runs in rounds.items() if key != "bare"}
         last = list(outputs)[-1]
         rerun = [*extract, "run", *map(str, inputs), "--out", str(outputs[last]), "--model", args.model, *ENGINES[last.split("-w")[0]](int(last.split("-w")[1]))]
         results["rerun"] = best(f"re-run {last} (cached)", rerun, args.repeat)
@@ -163,10 +170,12 @@ def main() -> None:
 
         identical = all(same_tables(outputs[k], outputs[last]) for k in outputs)
 
-    report(results, memory, words, identical, args)
+    report(results, memory, words, identical, args, round_ratios)
 
 
-def report(results: dict[str, Measure], memory: dict[int, Measure], words: int, identical: bool, args: argparse.Namespace) -> None:
+def report(
+    results: dict[str, Measure], memory: dict[int, Measure], words: int, identical: bool, args: argparse.Namespace, round_ratios: dict[str, list[float]]
+) -> None:
     bare = results["bare"]
     print()
     print("| run | seconds | CPU s | words/s | vs bare spaCy | speed-up | peak RSS MB |")
@@ -182,6 +191,9 @@ def report(results: dict[str, Measure], memory: dict[int, Measure], words: int, 
         print(f"| {m.name} | {m.seconds:.1f} | {m.cpu_seconds:.1f} | {words / m.seconds:,.0f} | {ratio} | {speedup} | {m.peak_rss_mb:,.0f} |")
     first = [m for k, m in results.items() if "-w" in k][-1]
     print()
+    if args.repeat > 1:
+        for key, ratios in round_ratios.items():
+            print(f"{key} vs bare spaCy, round by round: {', '.join(f'{r:.2f}' for r in ratios)}")
     print(f"re-run (cache) takes {results['rerun'].seconds / first.seconds:.3f} of the first run ({results['rerun'].seconds:.2f} s vs {first.seconds:.1f} s)")
     if memory:
         sizes = sorted(memory)
@@ -193,6 +205,7 @@ def report(results: dict[str, Measure], memory: dict[int, Measure], words: int, 
             "words": words,
             "runs": {k: asdict(m) for k, m in results.items()},
             "memory": {n: asdict(m) for n, m in memory.items()},
+            "round_ratios": round_ratios,
             "identical": identical,
             "cores": os.cpu_count(),
         }, indent=2) + "\n")
