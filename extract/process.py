@@ -19,6 +19,7 @@ from extract.readers import BATCH_CHARS, BATCH_SIZE, Record, batched
 from extract.relations import extract_relations
 
 DocResult = dict[str, list[dict]]
+ZONE_DOCS = 128
 
 
 class Extractor:
@@ -34,27 +35,36 @@ class Extractor:
         self.names = {e.id: (e.name, e.label) for e in self.gazetteer.entries}
 
     def process(self, records: Iterable[Record]) -> Iterator[DocResult]:
-        """Rows for every record, in input order; a document that fails gets an error row."""
-        for batch in batched(records, self.batch_size, self.batch_chars):
-            yield from self._process_batch(batch)
+        """Rows for every record, in input order; a document that fails gets an error row.
+
+        Records go in groups of ``batch_size`` (a worker's task is one group) and are parsed
+        in batches of at most ``batch_chars`` characters. Every ``ZONE_DOCS`` documents (or
+        every call, if fewer) run in one ``memory_zone``, which then frees the strings they
+        added to the vocabulary, so memory stays flat.
+        """
+        for zone in batched(records, ZONE_DOCS, chars=None):
+            # A zone costs the words it forgets (each is looked up anew in the next zone):
+            # zones of a few groups cost less than one per group and stay just as flat.
+            with self.nlp.memory_zone():
+                for group in batched(zone, self.batch_size, chars=None):
+                    for batch in batched(group, self.batch_size, self.batch_chars):
+                        yield from self._process_batch(batch)
 
     def _process_batch(self, batch: list[Record]) -> Iterator[DocResult]:
         good = [r for r in batch if r.ok]
         results: dict[int, DocResult] = {}
-        # memory_zone frees the strings each batch adds to the vocabulary, so memory stays flat.
-        with self.nlp.memory_zone():
+        try:
+            docs = list(self.nlp.pipe(r.text for r in good))
+        except Exception:  # one bad document must not sink its batch: retry one by one
+            docs = [self._parse_one(r) for r in good]
+        for record, doc in zip(good, docs):
+            if isinstance(doc, Exception):
+                results[id(record)] = error_result(record, f"processing failed: {doc}")
+                continue
             try:
-                docs = list(self.nlp.pipe(r.text for r in good))
-            except Exception:  # one bad document must not sink its batch: retry one by one
-                docs = [self._parse_one(r) for r in good]
-            for record, doc in zip(good, docs):
-                if isinstance(doc, Exception):
-                    results[id(record)] = error_result(record, f"processing failed: {doc}")
-                    continue
-                try:
-                    results[id(record)] = self.document_rows(record, doc)
-                except Exception as err:  # noqa: BLE001 - reported as the document's error
-                    results[id(record)] = error_result(record, f"processing failed: {type(err).__name__}: {err}")
+                results[id(record)] = self.document_rows(record, doc)
+            except Exception as err:  # noqa: BLE001 - reported as the document's error
+                results[id(record)] = error_result(record, f"processing failed: {type(err).__name__}: {err}")
         for record in batch:
             yield results[id(record)] if record.ok else error_result(record, record.error)
 

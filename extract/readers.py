@@ -19,8 +19,9 @@ from typing import Iterable, Iterator
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 DEFAULT_MAX_CHARS = 1_000_000
-# Documents per batch, and characters per batch: parsing memory follows the size of the batch,
-# so a cap on characters keeps peak memory flat however many (or long) the articles are.
+# Documents per group (one memory_zone, one worker task) and characters per parsed batch:
+# parsing memory follows the size of the batch, so a cap on characters keeps peak memory flat
+# however many (or long) the articles are.
 BATCH_SIZE = 32
 BATCH_CHARS = 40_000
 FALLBACK_ENCODING = "cp1252"
@@ -62,16 +63,13 @@ def iter_records(inputs: list[Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> I
             yield record
 
 
-def batched(records: Iterable[Record], size: int = BATCH_SIZE, chars: int = BATCH_CHARS) -> Iterator[list[Record]]:
-    """Consecutive batches of at most ``size`` records and ``chars`` characters of text.
-
-    A longer document is a batch of its own. Every engine batches with this, so a document
-    is parsed in the same company whatever the number of workers.
-    """
+def batched(records: Iterable[Record], size: int = BATCH_SIZE, chars: int | None = BATCH_CHARS) -> Iterator[list[Record]]:
+    """Consecutive batches of at most ``size`` records and ``chars`` characters of text
+    (``None``: no limit). A longer document is a batch of its own."""
     batch: list[Record] = []
     total = 0
     for record in records:
-        if batch and (len(batch) >= size or total + len(record.text) > chars):
+        if batch and (len(batch) >= size or (chars is not None and total + len(record.text) > chars)):
             yield batch
             batch, total = [], 0
         batch.append(record)

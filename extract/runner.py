@@ -150,8 +150,8 @@ def _process_in_pool(records: Iterable[Record], options: RunOptions, gazetteer: 
 
     clean = False
     try:
-        # A task is one batch as Extractor.process would make it: the same bytes for any N.
-        for batch in batched(records, options.batch_size):
+        # A task is one group as Extractor.process makes them: the same bytes for any N.
+        for batch in batched(records, options.batch_size, chars=None):
             pending.append(pool.submit(_process_in_worker, batch))
             report([f for f in pending if f.done()])
             if len(pending) >= IN_FLIGHT_PER_WORKER * options.workers:

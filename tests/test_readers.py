@@ -102,3 +102,8 @@ def test_batches_are_capped_by_documents_and_by_characters() -> None:
 def test_error_records_count_no_characters() -> None:
     records = [Record("a", "s", text="x" * 30), Record("bad", "s", error="empty file"), Record("b", "s", text="y")]
     assert [[r.doc_id for r in b] for b in batched(records, size=32, chars=30)] == [["a", "bad"], ["b"]]
+
+
+def test_batches_without_a_character_cap() -> None:
+    records = [Record(f"d{i}", "s", text="x" * 100) for i in range(5)]
+    assert [len(b) for b in batched(records, size=2, chars=None)] == [2, 2, 1]
