@@ -49,9 +49,6 @@ class GazetteerRuler:
                     added += len(docs)
         return added
 
-    def __len__(self) -> int:
-        return len(self.entries)
-
     def __call__(self, doc: Doc) -> Doc:
         found = {(key, start, end) for matcher in self.matchers.values() for key, start, end in matcher(doc) if start < end}
         # Longest first, then earliest, then the entry listed first in the gazetteer.
