@@ -7,6 +7,7 @@ so all of them produce the same rows.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import islice
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -33,6 +34,7 @@ class Extractor:
         self.batch_size = batch_size
         self.batch_chars = batch_chars
         self.names = {e.id: (e.name, e.label) for e in self.gazetteer.entries}
+        self._warmed_up = False
 
     def process(self, records: Iterable[Record]) -> Iterator[DocResult]:
         """Rows for every record, in input order; a document that fails gets an error row.
@@ -42,13 +44,23 @@ class Extractor:
         every call, if fewer) run in one ``memory_zone``, which then frees the strings they
         added to the vocabulary, so memory stays flat.
         """
+        records = iter(records)
+        if not self._warmed_up:
+            # Inside a memory_zone the tokenizer caches nothing and every new word's lexeme is
+            # built anew in each zone. The first group runs outside one, so its words (the
+            # commonest) stay cached for good; the vocabulary grows by that one group only.
+            self._warmed_up = True
+            yield from self._process_group(list(islice(records, self.batch_size)))
         for zone in batched(records, ZONE_DOCS, chars=None):
             # A zone costs the words it forgets (each is looked up anew in the next zone):
             # zones of a few groups cost less than one per group and stay just as flat.
             with self.nlp.memory_zone():
                 for group in batched(zone, self.batch_size, chars=None):
-                    for batch in batched(group, self.batch_size, self.batch_chars):
-                        yield from self._process_batch(batch)
+                    yield from self._process_group(group)
+
+    def _process_group(self, group: list[Record]) -> Iterator[DocResult]:
+        for batch in batched(group, self.batch_size, self.batch_chars):
+            yield from self._process_batch(batch)
 
     def _process_batch(self, batch: list[Record]) -> Iterator[DocResult]:
         good = [r for r in batch if r.ok]

@@ -19,9 +19,9 @@ from typing import Iterable, Iterator
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 DEFAULT_MAX_CHARS = 1_000_000
-# Documents per group (one memory_zone, one worker task) and characters per parsed batch:
-# parsing memory follows the size of the batch, so a cap on characters keeps peak memory flat
-# however many (or long) the articles are.
+# Documents per group (one worker task) and characters per parsed batch: parsing memory
+# follows the size of the batch, so a cap on characters keeps peak memory flat however many
+# (or long) the articles are.
 BATCH_SIZE = 32
 BATCH_CHARS = 40_000
 FALLBACK_ENCODING = "cp1252"
