@@ -40,9 +40,9 @@ class Extractor:
         """Rows for every record, in input order; a document that fails gets an error row.
 
         Records go in groups of ``batch_size`` (a worker's task is one group) and are parsed
-        in batches of at most ``batch_chars`` characters. Every ``ZONE_DOCS`` documents (or
-        every call, if fewer) run in one ``memory_zone``, which then frees the strings they
-        added to the vocabulary, so memory stays flat.
+        in batches of at most ``batch_chars`` characters. After the Extractor's first group,
+        every ``ZONE_DOCS`` documents (or every call, if fewer) run in one ``memory_zone``,
+        which then frees the strings they added to the vocabulary, so memory stays flat.
         """
         records = iter(records)
         if not self._warmed_up:
