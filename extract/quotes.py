@@ -32,7 +32,7 @@ Heuristics follow textacy's ``direct_quotations`` and the Gender Gap Tracker (se
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import coref
 from extract.entities import Mention
+from extract.lemmas import lemma
 
 MIN_WORDS = 4
 # Mark families: a closing mark closes the nearest open mark of its family.
@@ -118,11 +119,11 @@ def load_reporting_verbs(path: str | None = None) -> tuple[frozenset[str], froze
         parts = line.split()
         if not parts or parts[0].startswith("#"):
             continue
-        lemma, kinds = parts[0].lower(), set(parts[1:]) or {"direct", "indirect"}
+        word, kinds = parts[0].lower(), set(parts[1:]) or {"direct", "indirect"}
         if "direct" in kinds:
-            direct.add(lemma)
+            direct.add(word)
         if "indirect" in kinds:
-            indirect.add(lemma)
+            indirect.add(word)
     return frozenset(direct), frozenset(indirect)
 
 
@@ -293,7 +294,7 @@ def _direct_quotes(index: _DocIndex, cues: frozenset[str], absorbed: set[int]) -
 
 
 def _attribute_direct(index: _DocIndex, k: int, span: MarkedSpan, cues: frozenset[str]) -> Quote:
-    doc, text = index.doc, index.text
+    doc = index.doc
     base = Quote("direct", span.start, span.end, method="direct:none")
     level = -1 if span.parent is None else span.parent
     first = index.token_at(span.open_char)
@@ -306,7 +307,7 @@ def _attribute_direct(index: _DocIndex, k: int, span: MarkedSpan, cues: frozense
         if index.owner[tok.i] != level or span.open_char <= tok.idx <= close:
             continue
         is_according = tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"
-        if not is_according and not (tok.pos_ == "VERB" and tok.lemma_.lower() in cues):
+        if not is_according and not (tok.pos_ == "VERB" and lemma(tok) in cues):
             continue
         if not index.same_line(tok.idx, span.open_char):
             continue
@@ -320,19 +321,19 @@ def _attribute_direct(index: _DocIndex, k: int, span: MarkedSpan, cues: frozense
         after = cue.idx > close
         if cue.lower_ == "according":
             speaker = _according_speaker(index, cue)
-            method, lemma, cue_end = "direct:according-to", "according to", doc[cue.i + 1].idx + 2
+            method, cue_word, cue_end = "direct:according-to", "according to", doc[cue.i + 1].idx + 2
         else:
             speaker = _speaker_of(index, cue)
             method = "direct:cue-after" if after else "direct:cue-before"
-            lemma, cue_end = cue.lemma_.lower(), cue.idx + len(cue.text)
-        return _with_speaker(base, speaker, method, lemma, cue.idx, cue_end)
+            cue_word, cue_end = lemma(cue), cue.idx + len(cue.text)
+        return _with_speaker(base, speaker, method, cue_word, cue.idx, cue_end)
     if span.parent is not None:
         return base
     colon = _colon_speaker(index, span, cues)
     if colon is not None:
         speaker, cue = colon
         if cue is not None:
-            return _with_speaker(base, speaker, "direct:colon", cue.lemma_.lower(), cue.idx, cue.idx + len(cue.text))
+            return _with_speaker(base, speaker, "direct:colon", lemma(cue), cue.idx, cue.idx + len(cue.text))
         return _with_speaker(base, speaker, "direct:colon")
     dash = _dash_speaker(index, span)
     if dash is not None:
@@ -549,7 +550,7 @@ def _colon_speaker(index: _DocIndex, span: MarkedSpan, cues: frozenset[str]) -> 
     colon = index.token_at(i)
     sent = index.sents[index.sent_of(colon)]
     narration = [t for t in doc[sent.start : colon] if index.owner[t.i] == -1]
-    verbs = [t for t in narration if t.pos_ == "VERB" and t.lemma_.lower() in cues]
+    verbs = [t for t in narration if t.pos_ == "VERB" and lemma(t) in cues]
     for verb in reversed(verbs):
         speaker = _speaker_of(index, verb)
         if speaker is not None:
@@ -604,7 +605,7 @@ def _indirect_quotes(index: _DocIndex, cues: frozenset[str], direct_cues: frozen
             continue  # reported speech inside a direct quote belongs to that quote
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             quote = _according_quote(index, tok, absorbed, cues | direct_cues)
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() in cues:
+        elif tok.pos_ == "VERB" and lemma(tok) in cues:
             quote = _ccomp_quote(index, tok, absorbed)
         else:
             continue
@@ -636,9 +637,8 @@ def _ccomp_quote(index: _DocIndex, cue: Token, absorbed: set[int]) -> Quote | No
     if bounds is None:
         return None
     start, end = bounds
-    lemma = cue.lemma_.lower()
     return _with_speaker(
-        Quote("indirect", start, end), speaker, "indirect:ccomp", lemma, cue.idx, cue.idx + len(cue.text)
+        Quote("indirect", start, end), speaker, "indirect:ccomp", lemma(cue), cue.idx, cue.idx + len(cue.text)
     )
 
 
@@ -649,7 +649,7 @@ def _according_quote(index: _DocIndex, according: Token, absorbed: set[int], cue
         head = head.head
     if head.pos_ not in {"VERB", "AUX"} or head.i == according.i:
         return None
-    if head.lemma_.lower() in cues:
+    if lemma(head) in cues:
         return None  # 'According to ISNA, X said ...': X is the speaker, the verb's rule decides
     lo, hi = head.left_edge.i, head.right_edge.i + 1
     a_lo, a_hi = according.left_edge.i, according.right_edge.i + 1
@@ -688,7 +688,7 @@ def _clause_bounds(index: _DocIndex, head: Token, lo: int, hi: int, absorbed: se
             hi = min(hi, child.left_edge.i)
     # '..., adding that ...': a second reporting verb starts an attribution of its own.
     for tok in doc[head.i + 1 : hi]:
-        if tok.dep_ in {"advcl", "conj"} and tok.pos_ == "VERB" and tok.lemma_.lower() in index.cues and tok.left_edge.i > lo:
+        if tok.dep_ in {"advcl", "conj"} and tok.pos_ == "VERB" and lemma(tok) in index.cues and tok.left_edge.i > lo:
             hi = min(hi, tok.left_edge.i)
             break
     # ', which ran about US$1.5 billion apiece': a non-restrictive relative clause at the end.

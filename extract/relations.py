@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import coref
 from extract.entities import Mention
+from extract.lemmas import lemma
 from extract.quotes import Quote
 
 
@@ -265,7 +266,7 @@ def extract_relations(
 
 def _is_title_word(token: Token, lex: Lexicon) -> bool:
     lower = token.lower_
-    return lower in lex.titles or token.lemma_.lower() in lex.titles or lower in lex.modifiers or lower in {"and", "&"}
+    return lower in lex.titles or lemma(token) in lex.titles or lower in lex.modifiers or lower in {"and", "&"}
 
 
 def _title_predicates(words: list[Token], lex: Lexicon) -> list[str]:
@@ -282,7 +283,7 @@ def _title_predicates(words: list[Token], lex: Lexicon) -> list[str]:
         if not group:
             continue
         head = group[-1]
-        head_word = head.lower_ if head.lower_ in lex.titles else head.lemma_.lower()
+        head_word = head.lower_ if head.lower_ in lex.titles else lemma(head)
         if head_word not in lex.titles:
             return []
         titles.append(" ".join([t.lower_ for t in group[:-1]] + [head_word]))
@@ -328,7 +329,7 @@ def _compound_roles(sent: Span, named: list[Mention], entities: _Entities, lex: 
         if org is None:
             continue
         holders = [person]
-        if words[-1].tag_ in {"NNS", "NNPS"} or words[-1].lower_ != words[-1].lemma_.lower():
+        if words[-1].tag_ in {"NNS", "NNPS"} or words[-1].lower_ != lemma(words[-1]):
             holders += _listed_people(person, people, doc)
         for holder in holders:
             for title in titles:
@@ -357,10 +358,10 @@ def _appositive_roles(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator
     for title in sent:
         if title.pos_ not in {"NOUN", "PROPN"} or title.i in entities.by_token:
             continue
-        if title.lower_ not in lex.titles and title.lemma_.lower() not in lex.titles:
+        if title.lower_ not in lex.titles and lemma(title) not in lex.titles:
             continue
         # 'the co-founder and CEO of Firebird': conjoined titles share holder and organisation.
-        linked = [title, *(t for t in title.conjuncts if t.lower_ in lex.titles or t.lemma_.lower() in lex.titles)]
+        linked = [title, *(t for t in title.conjuncts if t.lower_ in lex.titles or lemma(t) in lex.titles)]
         person = next((p for p in (_title_holder(t, entities) for t in linked) if p is not None), None)
         if person is None:
             continue
@@ -388,13 +389,13 @@ def _title_holder(title: Token, entities: _Entities) -> Mention | None:
     for child in title.children:
         if child.dep_ == "appos" and person_at(child):
             return person_at(child)
-    if title.dep_ == "attr" and title.head.lemma_ == "be":
+    if title.dep_ == "attr" and lemma(title.head) == "be":
         # 'Rigby is an astrophysicist at ...', 'She is an astrophysicist at ...'
         for child in title.head.children:
             if child.dep_ == "nsubj":
                 mention = entities.of(child)
                 return mention if mention is not None and mention.label == "PERSON" else None
-    if title.dep_ == "pobj" and title.head.lower_ == "as" and title.head.head.lemma_ in {"serve", "work"}:
+    if title.dep_ == "pobj" and title.head.lower_ == "as" and lemma(title.head.head) in {"serve", "work"}:
         # 'Rigby also serves as a trustee of the AAS'
         for child in title.head.head.children:
             if child.dep_ == "nsubj":
@@ -505,7 +506,7 @@ def _verb_phrase(chain: list[Token]) -> str:
     for k, verb in enumerate(chain):
         if k and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             words.append("to")
-        words.append(verb.lower_ if k and verb.tag_ == "VBG" else verb.lemma_.lower())
+        words.append(verb.lower_ if k and verb.tag_ == "VBG" else lemma(verb))
         words += [c.lower_ for c in verb.children if c.dep_ == "prt"]
     return " ".join(words)
 
@@ -555,11 +556,11 @@ def _interactions(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Ed
             continue
         if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":
             continue  # read as part of its head's chain
-        if verb.lower_ in lex.titles or verb.lemma_.lower() in lex.titles:
+        if verb.lower_ in lex.titles or lemma(verb) in lex.titles:
             continue  # 'NASA astronauts Stephen Bowen': a title the model tagged as a verb
         chain = _verb_chain(verb, entities)
         last = chain[-1]
-        if verb.lemma_.lower() in lex.skip_verbs or last.lemma_.lower() in lex.skip_verbs:
+        if lemma(verb) in lex.skip_verbs or lemma(last) in lex.skip_verbs:
             continue
         auxes = [c for v in chain for c in v.children if c.dep_ in {"aux", "auxpass"}]
         if any(a.lower_ in lex.hedges for a in auxes):
@@ -570,7 +571,7 @@ def _interactions(sent: Span, entities: _Entities, lex: Lexicon) -> Iterator[_Ed
         if not subjects:
             continue
         phrase = _verb_phrase(chain)
-        partner_verb = len(chain) == 1 and verb.lemma_.lower() in lex.partner_verbs
+        partner_verb = len(chain) == 1 and lemma(verb) in lex.partner_verbs
         objects: list[tuple[Mention, str, bool]] = []  # (object, predicate, partnership?)
         if passive:
             for child in verb.children:
@@ -627,7 +628,7 @@ def _object_phrase(noun: Token, phrase: str, entities: _Entities, lex: Lexicon) 
 
 
 def _is_partner_noun(noun: Token, lex: Lexicon) -> bool:
-    if noun.lemma_.lower() in lex.partner_nouns or noun.lower_ in lex.partner_nouns:
+    if lemma(noun) in lex.partner_nouns or noun.lower_ in lex.partner_nouns:
         return True
     return any(c.dep_ == "amod" and c.lower_ in lex.partner_adjectives for c in noun.children)
 
@@ -642,7 +643,7 @@ def _partnership_nouns(sent: Span, entities: _Entities, lex: Lexicon) -> Iterato
         if noun.pos_ not in {"NOUN", "PROPN"} or not _is_partner_noun(noun, lex):
             continue
         adjective = next((c.lower_ for c in noun.children if c.dep_ == "amod" and c.lower_ in lex.partner_adjectives), "")
-        head_word = noun.lemma_.lower()
+        head_word = lemma(noun)
         for prep in noun.children:
             if prep.dep_ != "prep" or prep.lower_ not in {"with", "between"}:
                 continue
