@@ -88,9 +88,10 @@ def resolve(
     if lower in THING_PRONOUNS or lower in GROUP_PRONOUNS:
         return _nearest(token, mentions, THING_LABELS, window)
     if token.pos_ in {"NOUN", "PROPN"} and _is_definite(token):
-        labels = (nouns if nouns is not None else load_nouns()).get(lemma(token))
+        noun = lemma(token)
+        labels = (nouns if nouns is not None else load_nouns()).get(noun)
         if labels:
-            return _nearest(token, mentions, tuple(sorted(labels)), window, noun=lemma(token))
+            return _nearest(token, mentions, tuple(sorted(labels)), window, noun=noun)
     return None
 
 
