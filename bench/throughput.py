@@ -10,7 +10,11 @@ reading and writing included), with its CPU time and peak memory from ``wait4``:
 - bare spaCy: ``nlp.pipe`` over the same texts with the same model, nothing else;
 - ``extract run --workers N --force`` into a fresh folder, for each engine and worker count;
 - the re-run: the same command again into the same folder without ``--force`` (all cached);
-- memory: ``extract run --workers 1`` on the first M articles for each M of ``--memory``.
+- memory: ``extract run --workers 1`` on the first M articles for each M of ``--memory``;
+- side by side (``--side-by-side N``): N rounds of bare spaCy and ``extract run --workers 1``
+  started together, each pinned to its own core (they swap cores each round). On a shared
+  machine whose speed drifts from minute to minute, both runs of a round meet the same spell,
+  so their ratio varies far less than that of runs taken one after the other.
 
 It prints words/s, the ratio to bare spaCy, the speed-up per worker count, peak memory and
 the re-run time, checks that every run wrote the same tables, and can write them as JSON.
@@ -26,7 +30,9 @@ import platform
 import subprocess
 import sys
 import tempfile
+import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,10 +73,15 @@ class Measure:
     exit_code: int
 
 
-def measure(name: str, command: list[str]) -> Measure:
-    """Run ``command`` to completion; wall time, CPU time (with its children) and peak RSS."""
+def measure(name: str, command: list[str], core: int | None = None) -> Measure:
+    """Run ``command`` to completion; wall time, CPU time (with its children) and peak RSS.
+
+    With ``core``, the process (and any it starts) runs on that core only.
+    """
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if core is not None:
+        os.sched_setaffinity(process.pid, {core})
     stderr_thread_output: list[bytes] = []
     # Reading stderr while waiting keeps a chatty child from blocking on a full pipe.
     import threading
@@ -86,6 +97,18 @@ def measure(name: str, command: list[str]) -> Measure:
         raise SystemExit(f"{name} failed with exit code {process.returncode}: {' '.join(command)}")
     # ru_maxrss is in kilobytes on Linux: the largest single process of the tree.
     return Measure(name, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+
+
+def side_by_side(first: tuple[str, list[str]], second: tuple[str, list[str]], rounds: int) -> list[tuple[Measure, Measure]]:
+    """Each round, run both commands at once on cores 0 and 1, swapping cores every round."""
+    pairs = []
+    with ThreadPoolExecutor(2) as pool:
+        for i in range(rounds):
+            cores = (0, 1) if i % 2 == 0 else (1, 0)
+            a = pool.submit(measure, *first, cores[0])
+            b = pool.submit(measure, *second, cores[1])
+            pairs.append((a.result(), b.result()))
+    return pairs
 
 
 def best(name: str, command: list[str], repeat: int, before=None) -> Measure:
@@ -124,6 +147,8 @@ def main() -> None:
     parser.add_argument("--memory", default="50,400", help="article counts for the memory check ('' to skip)")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N articles")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
+    parser.add_argument("--side-by-side", type=int, default=0, metavar="N",
+                        help="also N rounds of bare spaCy and --workers 1 run at once, one core each")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
@@ -168,13 +193,31 @@ def main() -> None:
             folder = subset(inputs, n, tmp / f"mem-{n}")
             memory[n] = measure(f"memory {n}", [*extract, "run", *map(str, folder), "--out", str(tmp / f"mem-out-{n}"), "--model", args.model, "--force", "--workers", "1"])
 
+        paired: list[tuple[Measure, Measure]] = []
+        if args.side_by_side:
+            if len(os.sched_getaffinity(0)) < 2:
+                raise SystemExit("--side-by-side needs two cores")
+            engine = args.engines.split(",")[0]
+            out = tmp / "out-side-by-side"
+            command = [*extract, "run", *map(str, inputs), "--out", str(out), "--model", args.model, "--force", *ENGINES[engine](1)]
+            paired = side_by_side(commands["bare"], (f"extract run {engine}-w1 (side by side)", command), args.side_by_side)
+            outputs["side-by-side"] = out
+
         identical = all(same_tables(outputs[k], outputs[last]) for k in outputs)
 
-    report(results, memory, words, identical, args, round_ratios)
+    round_seconds = {key: [round(m.seconds, 2) for m in runs] for key, runs in rounds.items()}
+    report(results, memory, words, identical, args, round_ratios, round_seconds, paired)
 
 
 def report(
-    results: dict[str, Measure], memory: dict[int, Measure], words: int, identical: bool, args: argparse.Namespace, round_ratios: dict[str, list[float]]
+    results: dict[str, Measure],
+    memory: dict[int, Measure],
+    words: int,
+    identical: bool,
+    args: argparse.Namespace,
+    round_ratios: dict[str, list[float]],
+    round_seconds: dict[str, list[float]],
+    paired: list[tuple[Measure, Measure]],
 ) -> None:
     bare = results["bare"]
     print()
@@ -199,6 +242,11 @@ def report(
         sizes = sorted(memory)
         print("peak RSS by articles (--workers 1): " + ", ".join(f"{n}: {memory[n].peak_rss_mb:,.0f} MB" for n in sizes)
               + f"; {sizes[-1]} vs {sizes[0]}: {memory[sizes[-1]].peak_rss_mb / memory[sizes[0]].peak_rss_mb:.2f}x")
+    side_ratios = [b.seconds / a.seconds for a, b in paired]
+    if paired:
+        print(f"side by side, --workers 1 vs bare spaCy, round by round: {', '.join(f'{r:.2f}' for r in side_ratios)}; "
+              f"median {statistics.median(side_ratios):.2f}, worst {max(side_ratios):.2f} "
+              f"(bare {', '.join(f'{a.seconds:.0f}' for a, _ in paired)} s; extract {', '.join(f'{b.seconds:.0f}' for _, b in paired)} s)")
     print(f"tables identical across engines and worker counts: {'yes' if identical else 'NO'}")
     if args.json:
         args.json.write_text(json.dumps({
@@ -206,6 +254,8 @@ def report(
             "runs": {k: asdict(m) for k, m in results.items()},
             "memory": {n: asdict(m) for n, m in memory.items()},
             "round_ratios": round_ratios,
+            "round_seconds": round_seconds,
+            "side_by_side": [{"bare": asdict(a), "extract": asdict(b), "ratio": b.seconds / a.seconds} for a, b in paired],
             "identical": identical,
             "cores": os.cpu_count(),
         }, indent=2) + "\n")
