@@ -12,9 +12,10 @@ reading and writing included), with its CPU time and peak memory from ``wait4``:
 - the re-run: the same command again into the same folder without ``--force`` (all cached);
 - memory: ``extract run --workers 1`` on the first M articles for each M of ``--memory``;
 - side by side (``--side-by-side N``): N rounds of bare spaCy and ``extract run --workers 1``
-  started together, each pinned to its own core (they swap cores each round). On a shared
-  machine whose speed drifts from minute to minute, both runs of a round meet the same spell,
-  so their ratio varies far less than that of runs taken one after the other.
+  started together, each pinned to its own core (they swap cores each round), so both runs
+  of a round meet the same spell of a machine whose speed drifts. They also share its caches
+  and memory bandwidth, so this is a second view beside the sequential rounds, not a cure
+  for the drift (README: on 2 cores the side-by-side ratio still ranged 1.10-1.43).
 
 It prints words/s, the ratio to bare spaCy, the speed-up per worker count, peak memory and
 the re-run time, checks that every run wrote the same tables, and can write them as JSON.
