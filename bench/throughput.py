@@ -28,10 +28,10 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
-import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -243,8 +243,8 @@ def report(
         sizes = sorted(memory)
         print("peak RSS by articles (--workers 1): " + ", ".join(f"{n}: {memory[n].peak_rss_mb:,.0f} MB" for n in sizes)
               + f"; {sizes[-1]} vs {sizes[0]}: {memory[sizes[-1]].peak_rss_mb / memory[sizes[0]].peak_rss_mb:.2f}x")
-    side_ratios = [b.seconds / a.seconds for a, b in paired]
     if paired:
+        side_ratios = [b.seconds / a.seconds for a, b in paired]
         print(f"side by side, --workers 1 vs bare spaCy, round by round: {', '.join(f'{r:.2f}' for r in side_ratios)}; "
               f"median {statistics.median(side_ratios):.2f}, worst {max(side_ratios):.2f} "
               f"(bare {', '.join(f'{a.seconds:.0f}' for a, _ in paired)} s; extract {', '.join(f'{b.seconds:.0f}' for _, b in paired)} s)")
