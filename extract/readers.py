@@ -23,7 +23,7 @@ DEFAULT_MAX_CHARS = 1_000_000
 # follows the size of the batch, so a cap on characters keeps peak memory flat however many
 # (or long) the articles are.
 BATCH_SIZE = 32
-BATCH_CHARS = 40_000
+BATCH_CHARS = 80_000
 FALLBACK_ENCODING = "cp1252"
 TITLE_MAX_CHARS = 200
 
