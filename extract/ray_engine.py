@@ -15,12 +15,12 @@ import socket
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from extract.gazetteer import Gazetteer
-from extract.process import DocResult, Extractor
 from extract.readers import Record
 
 if TYPE_CHECKING:  # pragma: no cover - for type hints only
     import pyarrow
 
+    from extract.process import DocResult
     from extract.runner import RunOptions
 
 INSTALL_HINT = 'pip install ".[ray]"'
@@ -177,6 +177,8 @@ class ExtractActor:
     """One Ray actor: loads the pipeline once, then turns batches of records into results."""
 
     def __init__(self, model: str, gazetteer: Gazetteer, batch_size: int) -> None:
+        from extract.process import Extractor  # spaCy: only where documents are parsed
+
         self.extractor = Extractor(model, gazetteer, batch_size=batch_size)
 
     def __call__(self, batch: pyarrow.Table) -> pyarrow.Table:

@@ -73,6 +73,23 @@ def test_a_rerun_reuses_every_result_without_loading_the_pipeline(articles: Path
     assert tables(tmp_path) == tables(clean)
 
 
+def test_a_cached_rerun_of_the_command_does_not_import_spacy(articles: Path, tmp_path: Path, shared_pipeline: list[str]) -> None:
+    # Importing spaCy alone takes about a second, a quarter of a fully cached re-run of 1,000 articles.
+    run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+    script = (
+        "import sys\n"
+        "from extract.cli import app\n"
+        "try:\n"
+        "    app(['run', sys.argv[1], '--out', sys.argv[2], '--workers', '1'])\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code, 'spacy' in sys.modules)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", script, str(articles), str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    # Exit 1: the empty file is an error row, reused like the rest.
+    assert child.stdout.strip().splitlines()[-1] == "exit 1 False", child.stdout + child.stderr
+    assert "9 reused" in " ".join(child.stderr.split())
+
+
 def test_new_articles_are_the_only_ones_processed(articles: Path, tmp_path: Path, shared_pipeline: list[str], data_dir: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
