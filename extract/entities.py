@@ -8,6 +8,7 @@ entities get the slug of their canonical name; within a document a short name ("
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ TRAILING_STRIP_TAGS = {"POS"}
 TRAILING_STRIP_TEXT = {"'s", "’s", "'", "’", ",", ".", ":", ";", "-", "—", "–"}
 # Labels whose mentions are names of something that can be referred to by a shorter name.
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART", "LAW"}
+# Labels of names whose first word alone can stand for the whole ("Goddard", "Kepler").
+SHORT_FORM_LABELS = {"ORG", "FAC", "GPE", "LOC", "PRODUCT"}
 
 
 def slugify(name: str) -> str:
@@ -63,16 +66,29 @@ def load_forenames(path: str | None = None) -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-@Language.factory("canonical_entities", default_config={"forenames_path": None})
-def make_canonical_entities(nlp: Language, name: str, *, forenames_path: str | None) -> "CanonicalEntities":
-    return CanonicalEntities(forenames=load_forenames(forenames_path))
+@lru_cache(maxsize=None)
+def load_name_heads(path: str | None = None) -> dict[str, str]:
+    """Last words of names that are not people's, with their label, from a CSV data file."""
+    text = (
+        open(path, encoding="utf-8").read()
+        if path
+        else (resources.files("extract") / "data" / "name_heads.csv").read_text(encoding="utf-8")
+    )
+    rows = csv.DictReader(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {row["word"].strip(): row["label"].strip() for row in rows}
+
+
+@Language.factory("canonical_entities", default_config={"forenames_path": None, "name_heads_path": None})
+def make_canonical_entities(nlp: Language, name: str, *, forenames_path: str | None, name_heads_path: str | None) -> "CanonicalEntities":
+    return CanonicalEntities(forenames=load_forenames(forenames_path), name_heads=load_name_heads(name_heads_path))
 
 
 class CanonicalEntities:
     """Trim entity spans and resolve each to an id stored in ``span.kb_id_``."""
 
-    def __init__(self, *, forenames: frozenset[str] = frozenset()) -> None:
+    def __init__(self, *, forenames: frozenset[str] = frozenset(), name_heads: dict[str, str] | None = None) -> None:
         self.forenames = forenames
+        self.name_heads = name_heads or {}
         # Gazetteer surfaces, so a model span that is exactly a gazetteer name gets its id.
         self.alias_index: dict[tuple[str, bool], str] = {}
 
@@ -81,9 +97,10 @@ class CanonicalEntities:
         spans = [s for s in (trim_span(e) for e in spans) if s is not None]
         spans = [self._gazetteer_id(s) for s in spans]
         spans = [_person_by_forename(s, self.forenames) for s in spans]
+        spans = [_label_by_head(s, self.name_heads) for s in spans]
         spans = _add_conjunct_mentions(doc, spans)
         spans = _add_surname_mentions(doc, spans)
-        doc.ents = resolve_ids(spans)
+        doc.ents = resolve_ids(spans, self.name_heads)
         return doc
 
 
@@ -150,6 +167,13 @@ def _person_by_forename(span: Span, forenames: frozenset[str]) -> Span:
     return span
 
 
+def _label_by_head(span: Span, heads: dict[str, str]) -> Span:
+    """A 'person' whose name ends like a place or thing ("... Space Telescope") takes that label."""
+    if span.id_ or span.label_ != "PERSON" or len(span) < 2 or span[-1].text not in heads:
+        return span
+    return Span(span.doc, span.start, span.end, label=heads[span[-1].text])
+
+
 def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     """'Apple and Google': an untagged proper noun conjoined with an entity shares its label."""
     label_of = {i: s.label_ for s in spans for i in range(s.start, s.end) if s.label_ in {"ORG", "GPE", "PERSON"}}
@@ -192,12 +216,14 @@ def _tokens_with_text(doc: Doc, texts: Iterable[str]) -> list[Token]:
     return [doc[int(i)] for i in numpy.flatnonzero(hits)]
 
 
-def resolve_ids(spans: list[Span]) -> list[Span]:
+def resolve_ids(spans: list[Span], name_heads: dict[str, str] | None = None) -> list[Span]:
     """Give each span its entity id (``kb_id``); short names take their full name's id and label."""
     acronyms = _acronym_links(spans)
     spans = _add_acronym_mentions(spans, acronyms)
     # Each full name with its words, computed once per document (matching was quadratic).
     full_people = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
+    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
+    places = _names_by_first_word(spans, name_heads or {})
     resolved: list[Span] = []
     for span in spans:
         label = span.label_
@@ -206,6 +232,8 @@ def resolve_ids(spans: list[Span]) -> list[Span]:
         elif span.text in acronyms:
             full = acronyms[span.text]
             entity_id, label = slugify(full.text), full.label_
+        elif (place := _place_for(span, places, surnames)) is not None:
+            entity_id, label = place.id_ or slugify(place.text), place.label_
         else:
             full = _full_name_for(span, full_people)
             if full is not None:
@@ -214,6 +242,40 @@ def resolve_ids(spans: list[Span]) -> list[Span]:
                 entity_id = slugify(span.text) or span.text
         resolved.append(Span(span.doc, span.start, span.end, label=label, kb_id=entity_id, span_id=span.id_))
     return resolved
+
+
+def _names_by_first_word(spans: list[Span], heads: dict[str, str]) -> dict[str, list[Span]]:
+    """Multi-word names of places, organisations and things, by their first word.
+
+    Only names known to be such: gazetteer entries, or names ending in a word of
+    ``name_heads.csv`` ("Michoud Assembly Facility"). The model also tags people as ORG.
+    """
+    names: dict[str, list[Span]] = {}
+    for span in spans:
+        if span.label_ not in SHORT_FORM_LABELS or len(span) < 2 or not span[0].is_title:
+            continue
+        # "Apollo 8 Command Module", "Goddard's Building 29": the first word names something else.
+        if span[1].like_num or any(t.tag_ == "POS" for t in span):
+            continue
+        if span.id_ or span[-1].text in heads:
+            names.setdefault(span[0].text, []).append(span)
+    return names
+
+
+def _place_for(span: Span, places: dict[str, list[Span]], surnames: set[str]) -> Span | None:
+    """The full name a one-word 'person' shortens: 'Goddard' for 'Goddard Space Flight Center'.
+
+    The small model tags a bare "Goddard", "Marshall" or "Kennedy" as a person. When the
+    document names a place or organisation that starts with that word, and no person in it
+    has that surname, the word is taken as the short form (the nearest full name before it).
+    """
+    if span.label_ != "PERSON" or len(span) != 1 or span.text in surnames:
+        return None
+    candidates = places.get(span.text)
+    if not candidates:
+        return None
+    before = [p for p in candidates if p.start < span.start]
+    return min(before or candidates, key=lambda p: abs(span.start - p.start))
 
 
 def _full_name_for(span: Span, people: list[tuple[Span, tuple[str, ...]]]) -> Span | None:
@@ -287,5 +349,7 @@ def mentions(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None
             name, _ = gazetteer_names.get(ent.id_, (ent.text, ent.label_))
             result.append(Mention(ent, ent.id_, name, ent.label_, "gazetteer"))
         else:
-            result.append(Mention(ent, ent.kb_id_, longest[ent.kb_id_], ent.label_, "model"))
+            # A short form linked to a gazetteer entry ("Goddard") is named as the entry.
+            name = gazetteer_names[ent.kb_id_][0] if ent.kb_id_ in gazetteer_names else longest[ent.kb_id_]
+            result.append(Mention(ent, ent.kb_id_, name, ent.label_, "model"))
     return result

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import spacy
+from spacy.tokens import Doc, Span
 
-from extract.entities import slugify
+from extract.entities import CanonicalEntities, load_name_heads, slugify
 
 
 @pytest.mark.parametrize(
@@ -54,6 +56,58 @@ def test_surname_takes_the_full_names_id(process) -> None:
         ("Watkins", "jessica-watkins", "Jessica Watkins"),
         ("Watkins", "jessica-watkins", "Jessica Watkins"),
     ]
+
+
+def test_a_one_word_short_form_of_a_place_is_not_a_person(process) -> None:
+    text = (
+        "Engineers at NASA's Goddard Space Flight Center in Greenbelt, Maryland, built the camera. "
+        "In 2017, I came to Goddard to work on satellite servicing."
+    )
+    rows = [r for r in entity_rows(process, text) if r["text"] == "Goddard"]
+    assert [(r["label"], r["entity_id"], r["entity_name"], r["source"]) for r in rows] == [
+        ("FAC", "goddard-space-flight-center", "Goddard Space Flight Center", "model"),
+    ]
+
+
+def test_a_short_form_that_is_also_a_surname_stays_a_person(process) -> None:
+    text = (
+        "Les Johnson works at NASA's Johnson Space Center in Houston. "
+        "Before that, Johnson led a team in Alabama."
+    )
+    rows = [r for r in entity_rows(process, text) if r["text"] == "Johnson"]
+    assert [(r["label"], r["entity_id"]) for r in rows] == [("PERSON", "les-johnson")]
+
+
+def test_name_heads_are_read_from_the_data_file() -> None:
+    heads = load_name_heads()
+    assert heads["Telescope"] == "PRODUCT" and heads["University"] == "ORG" and heads["Stand"] == "FAC"
+    assert not any(word.startswith("#") for word in heads)
+
+
+def test_a_person_whose_name_ends_like_a_place_takes_the_places_label() -> None:
+    words = ["Engines", "fire", "at", "the", "Fred", "Haise", "Test", "Stand", ",", "said", "Fred", "Haise", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 4, 8, label="PERSON"), Span(doc, 10, 12, label="PERSON")]
+    doc = CanonicalEntities(name_heads=load_name_heads())(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Fred Haise Test Stand", "FAC"), ("Fred Haise", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("words", "full", "short", "expected"),
+    [
+        # A name ending in a word of name_heads.csv: its first word alone is a short form.
+        ("Michoud Assembly Facility builds tanks ; Michoud is in New Orleans .", (0, 3, "ORG"), 6, ("ORG", "michoud-assembly-facility")),
+        # Not a name known to be a place's (the model tags people ORG too).
+        ("Lola Fatoyinbo Research runs tests ; Lola leads it .", (0, 3, "ORG"), 6, ("PERSON", "lola")),
+        # One of a series: "Apollo" is not the command module.
+        ("The Apollo 8 Command Module flew ; Apollo was a programme .", (1, 5, "PRODUCT"), 7, ("PERSON", "apollo")),
+    ],
+)
+def test_a_one_word_person_takes_a_known_place_name_only(words: str, full: tuple, short: int, expected: tuple) -> None:
+    doc = Doc(spacy.blank("en").vocab, words=words.split())
+    doc.ents = [Span(doc, full[0], full[1], label=full[2]), Span(doc, short, short + 1, label="PERSON")]
+    doc = CanonicalEntities(name_heads=load_name_heads())(doc)
+    assert [(e.label_, e.kb_id_) for e in doc.ents if e.start == short] == [expected]
 
 
 def test_acronym_in_brackets_takes_the_full_names_id(process) -> None:
