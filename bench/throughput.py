@@ -15,7 +15,7 @@ reading and writing included), with its CPU time and peak memory from ``wait4``:
   started together, each pinned to its own core (they swap cores each round), so both runs
   of a round meet the same spell of a machine whose speed drifts. They also share its caches
   and memory bandwidth, so this is a second view beside the sequential rounds, not a cure
-  for the drift (README: on 2 cores the side-by-side ratio still ranged 1.10-1.43).
+  for the drift (on the README's 2-core machine its spread was no narrower).
 
 It prints words/s, the ratio to bare spaCy, the speed-up per worker count, peak memory and
 the re-run time, checks that every run wrote the same tables, and can write them as JSON.
@@ -206,7 +206,8 @@ def main() -> None:
 
         identical = all(same_tables(outputs[k], outputs[last]) for k in outputs)
 
-    round_seconds = {key: [round(m.seconds, 2) for m in runs] for key, runs in rounds.items()}
+    # CPU seconds beside wall seconds tell a slow machine (both grow) from waiting (only wall).
+    round_seconds = {key: [{"seconds": round(m.seconds, 2), "cpu_seconds": round(m.cpu_seconds, 2)} for m in runs] for key, runs in rounds.items()}
     report(results, memory, words, identical, args, round_ratios, round_seconds, paired)
 
 
@@ -217,7 +218,7 @@ def report(
     identical: bool,
     args: argparse.Namespace,
     round_ratios: dict[str, list[float]],
-    round_seconds: dict[str, list[float]],
+    round_seconds: dict[str, list[dict[str, float]]],
     paired: list[tuple[Measure, Measure]],
 ) -> None:
     bare = results["bare"]
