@@ -2,7 +2,7 @@
 
 Gazetteer matches keep the gazetteer's id (set by the entity ruler as ``ent_id``). Model
 entities get the slug of their canonical name; within a document a short name ("Rogozin",
-"FSB") takes the id of the full name it refers to. The id is stored as the span's
+"FSB", "Goddard") takes the id of the full name it refers to. The id is stored as the span's
 ``kb_id`` so that it travels with the ``Doc``.
 """
 
@@ -55,27 +55,22 @@ class Mention:
     source: str  # "gazetteer" or "model"
 
 
+def _data_lines(filename: str, path: str | None) -> list[str]:
+    """The lines of a user's file, or of the bundled ``extract/data/<filename>``, minus blanks and comments."""
+    text = open(path, encoding="utf-8").read() if path else (resources.files("extract") / "data" / filename).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @lru_cache(maxsize=None)
 def load_forenames(path: str | None = None) -> frozenset[str]:
     """Given names from a data file (the bundled one by default), one per line."""
-    text = (
-        open(path, encoding="utf-8").read()
-        if path
-        else (resources.files("extract") / "data" / "forenames.txt").read_text(encoding="utf-8")
-    )
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(line.strip() for line in _data_lines("forenames.txt", path))
 
 
 @lru_cache(maxsize=None)
 def load_name_heads(path: str | None = None) -> dict[str, str]:
     """Last words of names that are not people's, with their label, from a CSV data file."""
-    text = (
-        open(path, encoding="utf-8").read()
-        if path
-        else (resources.files("extract") / "data" / "name_heads.csv").read_text(encoding="utf-8")
-    )
-    rows = csv.DictReader(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {row["word"].strip(): row["label"].strip() for row in rows}
+    return {row["word"].strip(): row["label"].strip() for row in csv.DictReader(_data_lines("name_heads.csv", path))}
 
 
 @Language.factory("canonical_entities", default_config={"forenames_path": None, "name_heads_path": None})
