@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -85,7 +86,6 @@ def measure(name: str, command: list[str], core: int | None = None) -> Measure:
         os.sched_setaffinity(process.pid, {core})
     stderr_thread_output: list[bytes] = []
     # Reading stderr while waiting keeps a chatty child from blocking on a full pipe.
-    import threading
 
     reader = threading.Thread(target=lambda: stderr_thread_output.append(process.stderr.read()), daemon=True)
     reader.start()

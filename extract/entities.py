@@ -191,7 +191,7 @@ def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     """Tag untagged proper nouns that repeat the last word of a multi-word PERSON name."""
-    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
+    surnames = _surnames(spans)
     if not surnames:
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
@@ -202,6 +202,11 @@ def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
         and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" and doc[t.i + 1].i not in taken)
     ]
     return sorted(spans + extra, key=lambda s: s.start)
+
+
+def _surnames(spans: list[Span]) -> set[str]:
+    """The last words of the document's multi-word PERSON names."""
+    return {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
 
 
 def _tokens_with_text(doc: Doc, texts: Iterable[str]) -> list[Token]:
@@ -217,7 +222,7 @@ def resolve_ids(spans: list[Span], name_heads: dict[str, str] | None = None) -> 
     spans = _add_acronym_mentions(spans, acronyms)
     # Each full name with its words, computed once per document (matching was quadratic).
     full_people = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
-    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
+    surnames = _surnames(spans)
     places = _names_by_first_word(spans, name_heads or {})
     resolved: list[Span] = []
     for span in spans:
