@@ -1,6 +1,6 @@
 """News information extraction: sentences, entities, quotes and relations as CSV tables."""
 
-from extract.load import load
+from extract.store.load import load
 
 __version__ = "0.1.0"
 __all__ = ["load", "__version__"]

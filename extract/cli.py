@@ -9,11 +9,17 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from extract.gazetteer import GazetteerError
 from extract.pipeline import DEFAULT_MODEL, ModelNotFound
+from extract.stages.gazetteer import GazetteerError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Extract sentences, entities, quotes and relations from news articles.")
 err_console = Console(stderr=True)
@@ -40,8 +46,11 @@ def run(
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
 ) -> None:
     """Process articles into the CSV tables of SCHEMA.md."""
-    from extract.ray_engine import RayEngineError  # imports Ray only when the engine runs
-    from extract.runner import RunOptions, run as run_batch
+    from extract.engines.ray import (
+        RayEngineError,  # imports Ray only when the engine runs
+    )
+    from extract.runner import RunOptions
+    from extract.runner import run as run_batch
 
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -152,8 +161,15 @@ def eval_command(
     gazetteer: Optional[Path] = GAZETTEER_OPTION,
 ) -> None:
     """Score every stage on a gold set; exit 1 on a quality regression, 2 on bad input."""
-    from extract.evaluate import BaselineError, baseline_of, markdown, render, run_eval, write_json
-    from extract.gold import GoldError
+    from extract.evaluation.evaluate import (
+        BaselineError,
+        baseline_of,
+        markdown,
+        render,
+        run_eval,
+        write_json,
+    )
+    from extract.evaluation.gold import GoldError
 
     if not gold_dir.is_dir():
         _fail(f"gold folder not found: {gold_dir}")

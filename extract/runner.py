@@ -1,11 +1,11 @@
 """The batch driver and the local engine.
 
-``run`` streams records from the readers through the result cache (``extract.cache``) and an
+``run`` streams records from the readers through the result cache (``extract.store.cache``) and an
 engine into the tables: documents already processed with the same model, gazetteer, options
 and code are taken from ``OUT/.cache``; only the others reach an engine. ``process_records``
 is the engine interface: records in, one ``DocResult`` per record out, in input order. The
 local engine runs ``Extractor.process`` in this process (``workers=1``) or in a pool of worker
-processes; ``--engine ray`` hands the same records to ``extract.ray_engine``.
+processes; ``--engine ray`` hands the same records to ``extract.engines.ray``.
 
 spaCy is imported only when some document needs processing, so a fully cached re-run is quick.
 """
@@ -26,16 +26,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from extract import __version__
-from extract.cache import ResultCache, model_meta as cached_model_meta, record_key, run_key
-from extract.gazetteer import Gazetteer, load_gazetteer
 from extract.pipeline import INSTALL_HINT, ModelNotFound, model_available
-from extract.readers import BATCH_CHARS, BATCH_SIZE, DEFAULT_MAX_CHARS, Record, batched, iter_records
-from extract.tables import SCHEMA_VERSION, TableWriter
+from extract.readers import (
+    BATCH_CHARS,
+    BATCH_SIZE,
+    DEFAULT_MAX_CHARS,
+    Record,
+    batched,
+    iter_records,
+)
+from extract.stages.gazetteer import Gazetteer, load_gazetteer
+from extract.store.cache import ResultCache, record_key, run_key
+from extract.store.cache import model_meta as cached_model_meta
+from extract.store.tables import SCHEMA_VERSION, DocResult, TableWriter
 
 if TYPE_CHECKING:
     from extract.process import Extractor
 
-DocResult = dict[str, list[dict]]
+
 # Tasks in flight per worker: enough to keep every worker busy, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 2
 
@@ -104,7 +112,7 @@ def process_records(
     An engine that does not call it is fine; the driver then stores results as they are yielded.
     """
     if options.engine == "ray":
-        from extract.ray_engine import process_records_ray
+        from extract.engines.ray import process_records_ray
 
         yield from process_records_ray(records, options, gazetteer)
         return
@@ -235,7 +243,7 @@ def run(inputs: list[Path], out_dir: Path, options: RunOptions, progress: Progre
                     raise RuntimeError(f"cached result {key} vanished; run again with --force")
                 summary.reused += 1
             else:
-                from extract.process import error_result
+                from extract.rows import error_result
 
                 result = error_result(record, record.error)
                 cache.put(key, result)
@@ -298,7 +306,7 @@ def spacy_version() -> str:
 def engine_manifest(options: RunOptions) -> dict:
     """Which engine ran, and on how much: worker processes, or Ray actors and cluster size."""
     if options.engine == "ray":
-        from extract.ray_engine import cluster_info
+        from extract.engines.ray import cluster_info
 
         return {"name": "ray", **cluster_info()}
     return {"name": "local", "workers": options.workers}

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from extract.process import DocResult
+from extract.store.tables import DocResult
 
 LABEL_STYLES = {
     "PERSON": "bold magenta",

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 import extract.process
-
 from extract.pipeline import DEFAULT_MODEL
-from extract.process import DocResult, Extractor
+from extract.process import Extractor
 from extract.readers import Record
+from extract.store.tables import DocResult
 
 DATA = Path(__file__).parent / "data"
 

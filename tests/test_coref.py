@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.coref import load_nouns, resolve
-from extract.entities import mentions
+from extract.stages.coref import load_nouns, resolve
+from extract.stages.entities import mentions
 
 
 @pytest.fixture(scope="module")

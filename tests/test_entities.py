@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from extract.entities import CanonicalEntities, load_name_heads, slugify
+from extract.stages.entities import CanonicalEntities, load_name_heads, slugify
 
 
 @pytest.mark.parametrize(

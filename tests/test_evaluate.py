@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import extract.process
 from extract.cli import app
-from extract.evaluate import (
+from extract.evaluation.evaluate import (
     build_report,
     compare,
     match_quotes,
@@ -23,7 +23,15 @@ from extract.evaluate import (
     score_relations,
     score_sentences,
 )
-from extract.gold import GoldDocument, GoldEntity, GoldError, GoldQuote, GoldRelation, check_document, load_gold
+from extract.evaluation.gold import (
+    GoldDocument,
+    GoldEntity,
+    GoldError,
+    GoldQuote,
+    GoldRelation,
+    check_document,
+    load_gold,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -398,7 +406,7 @@ def test_eval_exit_2_on_bad_input(tmp_path, fake_pipeline):
 
 def test_eval_scores_what_the_extractor_produces(tmp_path, extractor, monkeypatch):
     """Through the real pipeline (the session's): the report counts exactly the rows `extract run` writes."""
-    from extract.evaluate import evaluate
+    from extract.evaluation.evaluate import evaluate
     from extract.readers import Record
 
     monkeypatch.setattr(extract.process, "Extractor", lambda model, gazetteer=None: extractor)

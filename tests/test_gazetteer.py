@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.gazetteer import GazetteerError, load_gazetteer
 from extract.process import Extractor
 from extract.readers import Record
+from extract.stages.gazetteer import GazetteerError, load_gazetteer
 
 
 def test_bundled_gazetteer_covers_the_space_sector() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Span
 
-from extract.gazetteer import Gazetteer, load_gazetteer
-from extract.gazetteer_ruler import GazetteerRuler
+from extract.stages.gazetteer import Gazetteer, load_gazetteer
+from extract.stages.gazetteer_ruler import GazetteerRuler
 
 
 def gazetteer(tmp_path: Path, rows: str) -> Gazetteer:

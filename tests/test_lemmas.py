@@ -6,9 +6,9 @@ from pathlib import Path
 
 import spacy
 
-from extract.lemmas import defer_lemmatizer, lemma
 from extract.pipeline import DEFAULT_MODEL
 from extract.process import Extractor
+from extract.stages.lemmas import defer_lemmatizer, lemma
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from extract.quotes import find_marked_spans, is_quotation, load_reporting_verbs
+from extract.stages.quotes import find_marked_spans, is_quotation, load_reporting_verbs
 
 CASES_FILE = "quotes/cases.json"
 

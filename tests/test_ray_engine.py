@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extract import ray_engine
 from extract.cli import app
+from extract.engines import ray as ray_engine
 from extract.pipeline import DEFAULT_MODEL
 from extract.readers import Record
 from extract.runner import RunOptions, run
-from extract.tables import COLUMNS
+from extract.store.tables import COLUMNS
 
 ARTICLES = ["nasa_article_0.md", "nasa_article_250.md", "roscosmos-iss-sanctions.txt", "wikinews_2019_sample.csv"]
 BAD_DOC_IDS = {"empty", "binary", "mixed/2"}

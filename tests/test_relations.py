@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.relations import load_lexicon
+from extract.stages.relations import load_lexicon
 
 PASSAGES = json.loads((Path(__file__).parent / "data" / "relations" / "passages.json").read_text(encoding="utf-8"))
 

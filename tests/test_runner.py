@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import extract.process
-from extract.cache import CACHE_DIR, DB_NAME, ResultCache, record_key, run_key
 from extract.pipeline import DEFAULT_MODEL
 from extract.readers import Record
 from extract.runner import RunOptions, run
+from extract.store.cache import CACHE_DIR, DB_NAME, ResultCache, record_key, run_key
 
 TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations")
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import extract
-from extract.load import read_table
-from extract.tables import COLUMNS, TableWriter
+from extract.store.load import read_table
+from extract.store.tables import COLUMNS, TableWriter
 
 HOSTILE = [
     'He said "no", then left',

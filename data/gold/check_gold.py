@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # works without installing the package
 
-from extract.gold import main  # noqa: E402
+from extract.evaluation.gold import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:], HERE))

@@ -23,13 +23,14 @@ from pathlib import Path
 
 from extract import __version__
 from extract.readers import Record
+from extract.store.tables import DocResult
 
 CACHE_DIR = ".cache"
 DB_NAME = "results.sqlite"
 # Raise when the stored form of a result changes: older stores are then ignored.
 FORMAT = 1
 
-DocResult = dict[str, list[dict]]
+
 
 
 @lru_cache(maxsize=None)
@@ -39,7 +40,7 @@ def code_digest() -> str:
     The rows depend on code that changes between releases (and during development without
     a version bump); hashing it means a changed rule never serves a stale result.
     """
-    root = Path(__file__).parent
+    root = Path(__file__).parent.parent  # the whole extract package
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:

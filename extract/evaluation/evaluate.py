@@ -26,8 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from extract.gold import LABELS, RELATION_TYPES, REPORT_FORMAT, GoldDocument, load_gold
-from extract.process import DocResult
+from extract.evaluation.gold import (
+    LABELS,
+    RELATION_TYPES,
+    REPORT_FORMAT,
+    GoldDocument,
+    load_gold,
+)
+from extract.store.tables import DocResult
 
 STAGES = ("sentences", "entities", "entity_ids", "quotes", "relations")
 QUOTE_THRESHOLDS = (0.3, 0.8)
@@ -277,7 +283,9 @@ def baseline_of(report: dict) -> dict:
 
 def evaluate(gold_dir: Path, model: str, gazetteer: str | None = None, *, only: list[str] | None = None) -> dict:
     """Load the gold set, run the pipeline over it once, score it. Raises GoldError on bad gold."""
-    from extract.process import Extractor  # spaCy loads only once the gold set is known good
+    from extract.process import (
+        Extractor,  # spaCy loads only once the gold set is known good
+    )
     from extract.readers import Record
 
     golds = load_gold(gold_dir, only)

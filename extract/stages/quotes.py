@@ -11,7 +11,7 @@
      in the quote's sentences, outside the quote; the speaker is its subject (``Nelson
      said``, ``said Nelson``), widened to the entity mention, its apposition (``the director
      of Roscosmos, Dmitry Rogozin,``) or the organisation it speaks for (``an Interpol
-     spokesperson``); pronouns and ``the agency`` are resolved by :mod:`extract.coref`;
+     spokesperson``); pronouns and ``the agency`` are resolved by :mod:`extract.stages.coref`;
    - ``direct:according-to``: ``“...,” according to X``;
    - ``direct:colon``: the quote follows a colon (``a statement from X: “...”``);
    - ``direct:dash``: a dash and a name follow the quote (``“...” – Dr. Jane Roe, ...``);
@@ -45,9 +45,9 @@ from spacy.strings import get_string_id
 from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
-from extract import coref
-from extract.entities import Mention
-from extract.lemmas import lemma
+from extract.stages import coref
+from extract.stages.entities import Mention
+from extract.stages.lemmas import lemma
 
 MIN_WORDS = 4
 # Mark families: a closing mark closes the nearest open mark of its family.

@@ -1,4 +1,4 @@
-"""The gazetteer: a user-editable CSV of known entities (matched by ``extract.gazetteer_ruler``)."""
+"""The gazetteer: a user-editable CSV of known entities (matched by ``extract.stages.gazetteer_ruler``)."""
 
 from __future__ import annotations
 

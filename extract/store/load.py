@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.tables import BOOL_COLUMNS, COLUMNS, INT_COLUMNS, NULLABLE_INT_COLUMNS
+from extract.store.tables import (
+    BOOL_COLUMNS,
+    COLUMNS,
+    INT_COLUMNS,
+    NULLABLE_INT_COLUMNS,
+)
 
 if TYPE_CHECKING:
     import pandas as pd

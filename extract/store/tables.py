@@ -8,7 +8,7 @@ import json
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TypedDict
 
 SCHEMA_VERSION = 1
 
@@ -34,6 +34,32 @@ COLUMNS: dict[str, list[str]] = {
         "evidence_end_char", "evidence",
     ],
 }
+Row = dict[str, Any]
+
+
+class DocResult(TypedDict, total=False):
+    """One document's rows, by table: the result every engine hands back and the cache stores.
+
+    ``documents`` always holds exactly one row; a failed document has no other tables.
+    """
+
+    documents: list[Row]
+    sentences: list[Row]
+    entities: list[Row]
+    quotes: list[Row]
+    relations: list[Row]
+
+
+def make_row(table: str, **values: Any) -> Row:
+    """A row of ``table`` with exactly its columns, in order; a missing or unknown column raises."""
+    columns = COLUMNS[table]
+    if values.keys() != set(columns):
+        missing = [c for c in columns if c not in values]
+        unknown = sorted(set(values) - set(columns))
+        raise KeyError(f"{table} row: missing {missing}, unknown {unknown}")
+    return {c: values[c] for c in columns}
+
+
 # Tables written row by row while documents stream through; the catalog is aggregated.
 STREAMED = ("documents", "sentences", "entities", "quotes", "relations")
 
@@ -60,7 +86,7 @@ def render_rows(table: str, rows: Iterable[dict]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = COLUMNS[table]
     for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row[c]) for c in columns])
     return buffer.getvalue()
 
 
@@ -132,10 +158,10 @@ class TableWriter:
     def _tmp(self, table: str) -> Path:
         return self.out_dir / f".{table}.csv.tmp"
 
-    def write(self, result: dict[str, list[dict]]) -> None:
+    def write(self, result: DocResult) -> None:
         """Append one document's rows (a mapping of table name to rows)."""
         for table in STREAMED:
-            rows = result.get(table, [])
+            rows = result.get(table, [])  # type: ignore[misc]
             if rows:
                 self._files[table].write(render_rows(table, rows))
                 self.counts[table] += len(rows)

@@ -16,7 +16,7 @@ Only earlier mentions within ``window`` tokens are candidates; with none, the an
 ``None`` (never a guess from thin air). Used by the quote stage for speakers and available
 to other stages for relation endpoints::
 
-    from extract.coref import resolve
+    from extract.stages.coref import resolve
     mention = resolve(token_or_span, mentions)   # Mention | None
 """
 
@@ -29,8 +29,8 @@ from typing import Sequence
 
 from spacy.tokens import Span, Token
 
-from extract.entities import Mention
-from extract.lemmas import lemma
+from extract.stages.entities import Mention
+from extract.stages.lemmas import lemma
 
 PERSON_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}

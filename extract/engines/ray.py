@@ -14,14 +14,14 @@ import logging
 import socket
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from extract.gazetteer import Gazetteer
 from extract.readers import Record
+from extract.stages.gazetteer import Gazetteer
 
 if TYPE_CHECKING:  # pragma: no cover - for type hints only
     import pyarrow
 
-    from extract.process import DocResult
     from extract.runner import RunOptions
+    from extract.store.tables import DocResult
 
 INSTALL_HINT = 'pip install ".[ray]"'
 # One Ray Dataset per chunk keeps the driver's memory flat however many articles there are;

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from extract.gazetteer import Gazetteer
+from extract.stages.gazetteer import Gazetteer
 
 
 @Language.factory("gazetteer_ruler", default_config={"overwrite_ents": True})

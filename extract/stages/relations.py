@@ -28,10 +28,10 @@ from typing import Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-from extract import coref
-from extract.entities import Mention
-from extract.lemmas import lemma
-from extract.quotes import Quote
+from extract.stages import coref
+from extract.stages.entities import Mention
+from extract.stages.lemmas import lemma
+from extract.stages.quotes import Quote
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def resolve_pronoun(token: Token, entities: _Entities) -> Mention | None:
 
     First the subject of the clause that governs the pronoun ("Roscosmos said *it* would
     not carry ...", "ESA is suspending *its* mission"); then, for a subject pronoun only,
-    the coreference stage's answer (``extract.coref.resolve``: nearest earlier mention of a
+    the coreference stage's answer (``extract.stages.coref.resolve``: nearest earlier mention of a
     compatible kind, subjects preferred).
     """
     lower = token.lower_

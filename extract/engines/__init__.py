@@ -1,0 +1,1 @@
+"""Engines: how records reach the per-document core (this machine, or a Ray cluster)."""

@@ -1,0 +1,1 @@
+"""Scoring the extraction against hand-annotated gold articles."""

@@ -1,0 +1,1 @@
+"""The pipeline stages: each a spaCy component or the data it reads."""
