@@ -95,6 +95,13 @@ def find_word(text: str, needle: str, start: int) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
+def _skip_space(source: str, pos: int) -> int:
+    """The first position at or after ``pos`` that is not white space."""
+    while pos < len(source) and source[pos].isspace():
+        pos += 1
+    return pos
+
+
 def item_lines(source: str) -> dict[str, list[int]]:
     """Line number (1-based) of every item of every top-level list of a JSON object.
 
@@ -103,32 +110,31 @@ def item_lines(source: str) -> dict[str, list[int]]:
     """
     decoder = json.JSONDecoder()
     lines: dict[str, list[int]] = {}
-    ws = re.compile(r"\s*")
-    pos = ws.match(source, 0).end()
+    pos = _skip_space(source, 0)
     if not source.startswith("{", pos):
         return lines
-    pos = ws.match(source, pos + 1).end()
+    pos = _skip_space(source, pos + 1)
     try:
         while pos < len(source) and source[pos] != "}":
             key, pos = decoder.raw_decode(source, pos)
-            pos = ws.match(source, pos).end() + 1  # the colon
-            pos = ws.match(source, pos).end()
+            pos = _skip_space(source, pos) + 1  # the colon
+            pos = _skip_space(source, pos)
             if source.startswith("[", pos):
                 starts: list[int] = []
-                pos = ws.match(source, pos + 1).end()
+                pos = _skip_space(source, pos + 1)
                 while source[pos] != "]":
                     starts.append(source.count("\n", 0, pos) + 1)
                     _, pos = decoder.raw_decode(source, pos)
-                    pos = ws.match(source, pos).end()
+                    pos = _skip_space(source, pos)
                     if source[pos] == ",":
-                        pos = ws.match(source, pos + 1).end()
+                        pos = _skip_space(source, pos + 1)
                 pos += 1
                 lines[str(key)] = starts
             else:
                 _, pos = decoder.raw_decode(source, pos)
-            pos = ws.match(source, pos).end()
+            pos = _skip_space(source, pos)
             if pos < len(source) and source[pos] == ",":
-                pos = ws.match(source, pos + 1).end()
+                pos = _skip_space(source, pos + 1)
     except (ValueError, IndexError):
         pass
     return lines

@@ -60,6 +60,12 @@ def make_row(table: str, **values: Any) -> Row:
     return {c: values[c] for c in columns}
 
 
+def table_rows(result: DocResult, table: str) -> list[Row]:
+    """The rows ``result`` holds for ``table`` (none when the document failed)."""
+    rows: list[Row] = result.get(table, [])  # type: ignore[assignment]  # a TypedDict read by a computed key
+    return rows
+
+
 # Tables written row by row while documents stream through; the catalog is aggregated.
 STREAMED = ("documents", "sentences", "entities", "quotes", "relations")
 
@@ -161,7 +167,7 @@ class TableWriter:
     def write(self, result: DocResult) -> None:
         """Append one document's rows (a mapping of table name to rows)."""
         for table in STREAMED:
-            rows = result.get(table, [])  # type: ignore[misc]
+            rows = table_rows(result, table)
             if rows:
                 self._files[table].write(render_rows(table, rows))
                 self.counts[table] += len(rows)
