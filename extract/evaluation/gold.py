@@ -22,15 +22,11 @@ from extract.readers import read_file
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT")
 KINDS = ("direct", "indirect")
 RELATION_TYPES = ("role", "interaction", "partnership")
-KEYS: dict[str, type] = {
-    "doc_id": str,
-    "source": str,
-    "provenance": str,
-    "sentences": list,
-    "entities": list,
-    "quotes": list,
-    "relations": list,
-}
+# Annotated layers of an article; a file may annotate only some ("annotated": ["quotes"]).
+LAYERS = ("sentences", "entities", "quotes", "relations")
+KEYS: dict[str, type] = {"doc_id": str, "source": str, "provenance": str, **{layer: list for layer in LAYERS}}
+# The test split is annotated before any rule is tuned and never tuned on; dev is for tuning.
+SPLITS = ("dev", "test")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_QUOTE_WORDS = 4
 # JSON files in a gold folder that carry this "format" are eval reports or baselines, not articles.
@@ -87,6 +83,8 @@ class GoldDocument:
     entities: list[GoldEntity] = field(default_factory=list)
     quotes: list[GoldQuote] = field(default_factory=list)
     relations: list[GoldRelation] = field(default_factory=list)
+    split: str = "dev"
+    annotated: tuple[str, ...] = LAYERS
 
 
 def find_word(text: str, needle: str, start: int) -> tuple[int, int] | None:
@@ -178,11 +176,23 @@ def check_document(json_path: Path) -> tuple[GoldDocument | None, list[str]]:
         item = f" {section}[{index}]" if index is not None else ""
         problems.append(f"{name}{line}:{item} {message}")
 
+    annotated = data.get("annotated", list(LAYERS))
+    if not isinstance(annotated, list) or not annotated or any(layer not in LAYERS for layer in annotated):
+        problem("annotated", None, f"'annotated' must be a non-empty list of {', '.join(LAYERS)}")
+        annotated = list(LAYERS)
+    split = data.get("split", "dev")
+    if split not in SPLITS:
+        problem("split", None, f"split {split!r} is not one of {', '.join(SPLITS)}")
     for key, kind in KEYS.items():
         if key not in data:
+            if key in LAYERS and key not in annotated:
+                data[key] = []
+                continue
             problem(key, None, f"missing key {key!r}")
         elif not isinstance(data[key], kind):
             problem(key, None, f"key {key!r} must be a {kind.__name__}, not {type(data[key]).__name__}")
+        elif key in LAYERS and key not in annotated and data[key]:
+            problem(key, None, f"{key!r} holds items but is not listed in 'annotated'")
     if problems:
         return None, problems
     if data["doc_id"] != json_path.stem:
@@ -195,7 +205,7 @@ def check_document(json_path: Path) -> tuple[GoldDocument | None, list[str]]:
     if not record.ok:
         return None, problems + [f"{text_path.name}: {record.error}"]
     text = record.text
-    doc = GoldDocument(json_path.stem, json_path, text)
+    doc = GoldDocument(json_path.stem, json_path, text, split=split, annotated=tuple(layer for layer in LAYERS if layer in annotated))
 
     pos = 0
     for i, sentence in enumerate(data["sentences"]):
@@ -213,7 +223,7 @@ def check_document(json_path: Path) -> tuple[GoldDocument | None, list[str]]:
             problem("sentences", i, f"text before it is not covered by any sentence (offset {pos}): {gap[:80]!r}")
         doc.sentences.append((start, start + len(sentence)))
         pos = start + len(sentence)
-    if text[pos:].strip():
+    if "sentences" in annotated and text[pos:].strip():
         problem("sentences", None, f"text after the last sentence is not covered: {text[pos:].strip()[:80]!r}")
 
     ids: set[str] = set()
@@ -239,6 +249,7 @@ def check_document(json_path: Path) -> tuple[GoldDocument | None, list[str]]:
             continue
         doc.entities.append(GoldEntity(hit[0], hit[1], mention, label, entity_id))
         pos = hit[1]  # the next mention starts after this one: mentions never nest
+    entities_annotated = "entities" in annotated
     for entity_id, labels in labels_by_id.items():
         if len(labels) > 1:
             problem("entities", None, f"entity_id {entity_id!r} has several labels: {', '.join(sorted(labels))}")
@@ -256,8 +267,10 @@ def check_document(json_path: Path) -> tuple[GoldDocument | None, list[str]]:
             problem("quotes", i, f"has fewer than {MIN_QUOTE_WORDS} words: {quote['text']!r}")
         if quote["speaker"] and find_word(text, quote["speaker"], 0) is None:
             problem("quotes", i, f"speaker {quote['speaker']!r} not found in the text")
-        if quote["speaker_id"] and quote["speaker_id"] not in ids:
+        if quote["speaker_id"] and entities_annotated and quote["speaker_id"] not in ids:
             problem("quotes", i, f"speaker_id {quote['speaker_id']!r} is not an entity_id of this article")
+        if quote["speaker_id"] and not ID_RE.match(quote["speaker_id"]):
+            problem("quotes", i, f"speaker_id {quote['speaker_id']!r} is not a slug (lower case, digits, '-')")
         if quote["speaker_id"] and not quote["speaker"]:
             problem("quotes", i, "speaker_id is set but speaker (the mention) is empty")
         start = text.find(quote["text"]) if quote["text"] else -1
@@ -330,7 +343,7 @@ def main(argv: list[str], gold_dir: Path) -> int:
             continue
         direct = sum(q.kind == "direct" for q in doc.quotes)
         print(
-            f"ok  {doc.doc_id:45s} sents={len(doc.sentences):3d} ents={len(doc.entities):3d} "
+            f"ok  {doc.split:4s} {doc.doc_id:45s} sents={len(doc.sentences):3d} ents={len(doc.entities):3d} "
             f"quotes={len(doc.quotes):2d} (direct {direct}, indirect {len(doc.quotes) - direct}) rels={len(doc.relations):2d}"
         )
         if verbose:
