@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Any, Iterable
 
-from extract.store.tables import Row
+from extract.names import fold, slugify
 
 # A nickname in double quotes: Barry “Butch” Wilmore. (Single marks are apostrophes: O’Hara.)
 QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
@@ -52,17 +51,16 @@ class Entity:
     labels: Counter = field(default_factory=Counter)
     surfaces: set[str] = field(default_factory=set)
     mentions: int = 0
-    documents: int = 0
+    docs: set[str] = field(default_factory=set)
     gazetteer: bool = False
-    last_doc: str = ""
 
     @property
     def label(self) -> str:
-        return _top(self.labels)
+        return top(self.labels)
 
     @property
     def name(self) -> str:
-        return _top(self.names)
+        return top(self.names)
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ class EntityIndex:
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
 
-    def add(self, rows: Iterable[Row]) -> None:
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
         """Take in one document's ``entities`` rows."""
         for row in rows:
             entity = self.entities.get(row["entity_id"])
@@ -99,10 +97,15 @@ class EntityIndex:
             entity.labels[row["label"]] += 1
             entity.surfaces.add(" ".join(row["text"].split()))
             entity.mentions += 1
-            if entity.last_doc != row["doc_id"]:  # a document's rows arrive together
-                entity.last_doc = row["doc_id"]
-                entity.documents += 1
+            entity.docs.add(row["doc_id"])
             entity.gazetteer = entity.gazetteer or row["source"] == "gazetteer"
+
+    def merged(self, resolved: dict[str, tuple[str, str]]) -> dict[str, list[Entity]]:
+        """Batch-level id -> the document-level entities merged into it."""
+        groups: dict[str, list[Entity]] = defaultdict(list)
+        for entity in self.entities.values():
+            groups[resolved[entity.entity_id][0]].append(entity)
+        return groups
 
     def resolve(self) -> dict[str, tuple[str, str]]:
         """Document-level id -> (batch-level id, batch-level name), for every id seen."""
@@ -132,7 +135,7 @@ def _identity(group: list[Entity]) -> tuple[str, str]:
     if gazetteer:
         chosen = next(e for e in group if e.entity_id == gazetteer[0])
         return chosen.entity_id, chosen.name
-    usual = max(group, key=lambda e: (e.documents, e.mentions, _fullness(e), e.entity_id))
+    usual = max(group, key=lambda e: (len(e.docs), e.mentions, _fullness(e), e.entity_id))
     return usual.entity_id, name
 
 
@@ -184,9 +187,9 @@ def _merge_organisations(entities: Iterable[Entity]) -> list[list[Entity]]:
             key_of[entity.entity_id] = next(iter(acronym_of[name]))
             continue
         words = name.split()
-        while len(words) > 1 and _fold(words[-1]).rstrip(".").strip(",") in COMPANY_SUFFIXES:
+        while len(words) > 1 and fold(words[-1]).rstrip(".").strip(",") in COMPANY_SUFFIXES:
             words.pop()
-        if words and _fold(words[0]) == "the":
+        if words and fold(words[0]) == "the":
             words = words[1:]
         key = slugify(" ".join(words))
         if key and key != entity.entity_id:
@@ -204,27 +207,27 @@ def _is_acronym(text: str) -> bool:
 
 def parse_person(name: str) -> PersonName | None:
     """Take a person's name apart; None for a one-word name (never merged across documents)."""
-    nicknames = {_fold(n) for n in QUOTED.findall(name)}
+    nicknames = {fold(n) for n in QUOTED.findall(name)}
     words = [w.strip(".,") for w in QUOTED.sub(" ", name).split()]
     words = [w for w in words if w]
     titles = load_titles()
-    while words and _fold(words[0]) in titles:
+    while words and fold(words[0]) in titles:
         words.pop(0)
     suffix = ""
-    if len(words) > 2 and _fold(words[-1]) in SUFFIXES:
-        suffix = _fold(words.pop())
+    if len(words) > 2 and fold(words[-1]) in SUFFIXES:
+        suffix = fold(words.pop())
     if len(words) < 2:
         return None
-    surname = _fold(words[-1])
+    surname = fold(words[-1])
     first = [w for w in words[:-1]]
     # "C. William Nelson": a leading initial is not the given name.
     initials = ""
     while len(first) > 1 and len(first[0]) == 1:
-        initials += _fold(first.pop(0))
-    given = _fold(first[0])
+        initials += fold(first.pop(0))
+    given = fold(first[0])
     if len(given) == 1 and not nicknames:
         return None  # "J. Smith": too little to tell people apart
-    initials += "".join(_fold(w)[0] for w in first[1:])
+    initials += "".join(fold(w)[0] for w in first[1:])
     return PersonName(frozenset({given, *nicknames}), initials, surname, suffix, parts=len(words) + len(nicknames) + bool(suffix))
 
 
@@ -239,24 +242,13 @@ def clean_person_name(name: str) -> str:
     """The name without leading title words ("Astronaut Charles F. Bolden" -> "Charles F. Bolden")."""
     words = name.split()
     titles = load_titles()
-    while len(words) > 2 and _fold(words[0].strip(".,")) in titles:
+    while len(words) > 2 and fold(words[0].strip(".,")) in titles:
         words.pop(0)
     return " ".join(words)
 
 
-def slugify(name: str) -> str:
-    from extract.stages.entities import slugify as stage_slugify
-
-    return stage_slugify(name)
-
-
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def _top(counter: Counter) -> str:
-    # Most frequent, ties broken alphabetically, so the choice is stable.
+def top(counter: Counter) -> str:
+    """The most frequent value, ties broken alphabetically (a stable choice)."""
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counter else ""
 
 

@@ -51,6 +51,7 @@ def document_rows(record: Record, doc: Doc, names: dict[str, tuple[str, str]]) -
             entity_id=m.entity_id,
             entity_name=m.entity_name,
             source=m.source,
+            doc_entity_id=m.entity_id,
         )
         for i, m in enumerate(found)
     ]

@@ -10,7 +10,7 @@ import pytest
 
 import extract
 from extract.store.load import read_table
-from extract.store.tables import COLUMNS, TableWriter
+from extract.store.tables import COLUMNS, TableWriter, make_row
 
 HOSTILE = [
     'He said "no", then left',
@@ -34,7 +34,8 @@ def doc_result(doc_id: str, texts: list[str]) -> dict:
                        "error": "", "date": "", "url": "", "encoding": "utf-8"}],
         "sentences": [{"doc_id": doc_id, "sent_id": i, "start_char": i, "end_char": i + 1, "text": t} for i, t in enumerate(texts)],
         "entities": [{"doc_id": doc_id, "mention_id": f"m{i}", "sent_id": i, "start_char": 0, "end_char": 1, "text": t,
-                      "label": "ORG", "entity_id": f"id-{i % 3}", "entity_name": f"Name {i % 3}", "source": "model"}
+                      "label": "ORG", "entity_id": f"id-{i % 3}", "entity_name": f"Name {i % 3}", "source": "model",
+                      "doc_entity_id": f"id-{i % 3}"}
                      for i, t in enumerate(texts)],
     }
 
@@ -62,6 +63,40 @@ def test_catalog_aggregates_per_entity_id(tmp_path: Path) -> None:
     assert catalog.loc["id-0", "category"] == "space_agency"
     assert catalog.loc["id-1", "category"] == ""
     assert list(catalog.columns) == COLUMNS["catalog"][1:]
+
+
+def person(doc_id: str, name: str, entity_id: str) -> dict:
+    """One document mentioning one person, who also speaks a quote and holds a role."""
+    text = f"{name} said the rocket is ready to fly."
+    entity = {"doc_id": doc_id, "mention_id": "m0", "sent_id": 0, "start_char": 0, "end_char": len(name), "text": name,
+              "label": "PERSON", "entity_id": entity_id, "entity_name": name, "source": "model", "doc_entity_id": entity_id}
+    quote = make_row("quotes", doc_id=doc_id, quote_id="q0", kind="indirect", start_char=len(name) + 6, end_char=len(text) - 1,
+                     text=text[len(name) + 6 : -1], cue="say", cue_start_char=len(name) + 1, cue_end_char=len(name) + 5,
+                     speaker_text=name, speaker_start_char=0, speaker_end_char=len(name), speaker_entity_id=entity_id,
+                     speaker_name=name, speaker_label="PERSON", sent_id=0, method="indirect:ccomp")
+    relation = make_row("relations", doc_id=doc_id, relation_id="r0", sent_id=0, relation_type="role", subject_entity_id=entity_id,
+                        subject_name=name, predicate="astronaut", object_entity_id="nasa", object_name="NASA", negated=False,
+                        evidence_start_char=0, evidence_end_char=len(text), evidence=text)
+    return {"documents": doc_result(doc_id, [text])["documents"], "entities": [entity], "quotes": [quote], "relations": [relation]}
+
+
+def test_ids_become_batch_level_in_every_table_and_the_catalog_lists_each_entity_once(tmp_path: Path) -> None:
+    writer = TableWriter(tmp_path)
+    writer.write(person("a", "Sunita L. Williams", "sunita-l-williams"))
+    writer.write(person("b", "Suni Williams", "suni-williams"))
+    writer.write(person("c", "Suni Williams", "suni-williams"))
+    writer.close({})
+    tables = extract.load(tmp_path)
+    assert tables.entities["entity_id"].tolist() == ["suni-williams"] * 3
+    assert tables.entities["doc_entity_id"].tolist() == ["sunita-l-williams", "suni-williams", "suni-williams"]
+    assert tables.entities["entity_name"].tolist() == ["Sunita L. Williams"] * 3  # the fullest name
+    assert tables.quotes["speaker_entity_id"].tolist() == ["suni-williams"] * 3
+    assert tables.relations["subject_entity_id"].tolist() == ["suni-williams"] * 3
+    assert tables.relations["object_entity_id"].tolist() == ["nasa"] * 3  # not a mention here: left as it was
+    row = tables.catalog.set_index("entity_id").loc["suni-williams"]
+    assert (row["entity_name"], row["n_mentions"], row["n_docs"]) == ("Sunita L. Williams", 3, 3)
+    assert row["aliases"] == "Suni Williams|Sunita L. Williams"
+    assert len(tables.catalog) == 1
 
 
 def test_aborted_write_leaves_earlier_tables_untouched(tmp_path: Path) -> None:

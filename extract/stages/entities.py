@@ -9,8 +9,6 @@ entities get the slug of their canonical name; within a document a short name ("
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +21,8 @@ from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
+from extract.names import slugify
+
 LEADING_STRIP_TAGS = {"DT", "PRP$", "PDT", "POS"}
 TRAILING_STRIP_TAGS = {"POS"}
 TRAILING_STRIP_TEXT = {"'s", "’s", "'", "’", ",", ".", ":", ";", "-", "—", "–"}
@@ -30,18 +30,6 @@ TRAILING_STRIP_TEXT = {"'s", "’s", "'", "’", ",", ".", ":", ";", "-", "—",
 NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART", "LAW"}
 # Labels of names whose first word alone can stand for the whole ("Goddard", "Kepler").
 SHORT_FORM_LABELS = {"ORG", "FAC", "GPE", "LOC", "PRODUCT"}
-
-
-def slugify(name: str) -> str:
-    """ASCII-fold, lower-case, runs of other characters to ``-``: 'Dmitry Rogozin' -> 'dmitry-rogozin'."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    # Accents are dropped ("ń" -> "n"); any other non-ASCII character ("’") separates words.
-    folded = "".join(c if c.isascii() else "-" for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-
-
-# Letters that Unicode does not decompose into an ASCII letter plus an accent.
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
 @dataclass(frozen=True)

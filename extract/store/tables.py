@@ -6,9 +6,11 @@ import csv
 import io
 import json
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, TypedDict
+
+from extract.identity import EntityIndex, top
 
 SCHEMA_VERSION = 1
 
@@ -20,7 +22,7 @@ COLUMNS: dict[str, list[str]] = {
     "sentences": ["doc_id", "sent_id", "start_char", "end_char", "text"],
     "entities": [
         "doc_id", "mention_id", "sent_id", "start_char", "end_char", "text", "label",
-        "entity_id", "entity_name", "source",
+        "entity_id", "entity_name", "source", "doc_entity_id",
     ],
     "catalog": ["entity_id", "entity_name", "label", "category", "n_mentions", "n_docs", "aliases"],
     "quotes": [
@@ -66,6 +68,12 @@ def table_rows(result: DocResult, table: str) -> list[Row]:
     return rows
 
 
+# Columns holding a batch-level entity id and its name: filled in when the run is complete.
+ENTITY_ID_COLUMNS = {
+    "entities": [("entity_id", "entity_name")],
+    "quotes": [("speaker_entity_id", "speaker_name")],
+    "relations": [("subject_entity_id", "subject_name"), ("object_entity_id", "object_name")],
+}
 # Tables written row by row while documents stream through; the catalog is aggregated.
 STREAMED = ("documents", "sentences", "entities", "quotes", "relations")
 
@@ -100,48 +108,23 @@ def header(table: str) -> str:
     return ",".join(COLUMNS[table]) + "\n"
 
 
-class Catalog:
-    """Run-wide aggregation of entity mentions into one row per ``entity_id``."""
-
-    def __init__(self, categories: dict[str, str] | None = None) -> None:
-        self.categories = categories or {}
-        self.names: dict[str, Counter] = defaultdict(Counter)
-        self.labels: dict[str, Counter] = defaultdict(Counter)
-        self.aliases: dict[str, set[str]] = defaultdict(set)
-        self.mentions: Counter = Counter()
-        # Documents arrive one at a time with all their rows, so counting the documents an
-        # entity appears in needs only the last one seen, not a growing set of ids.
-        self.n_docs: Counter = Counter()
-        self._last_doc: dict[str, str] = {}
-
-    def add(self, rows: Iterable[dict]) -> None:
-        for row in rows:
-            eid = row["entity_id"]
-            self.names[eid][row["entity_name"]] += 1
-            self.labels[eid][row["label"]] += 1
-            self.aliases[eid].add(" ".join(row["text"].split()))
-            self.mentions[eid] += 1
-            if self._last_doc.get(eid) != row["doc_id"]:
-                self._last_doc[eid] = row["doc_id"]
-                self.n_docs[eid] += 1
-
-    def rows(self) -> list[dict]:
-        def top(counter: Counter) -> str:
-            # Most frequent, ties broken alphabetically, so the choice is stable.
-            return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-
-        return [
-            {
-                "entity_id": eid,
-                "entity_name": top(self.names[eid]),
-                "label": top(self.labels[eid]),
-                "category": self.categories.get(eid, ""),
-                "n_mentions": self.mentions[eid],
-                "n_docs": self.n_docs[eid],
-                "aliases": "|".join(sorted(self.aliases[eid])),
-            }
-            for eid in sorted(self.mentions)
-        ]
+def catalog(index: EntityIndex, resolved: dict[str, tuple[str, str]], categories: dict[str, str]) -> list[Row]:
+    """One ``catalog.csv`` row per batch-level entity, sorted by id."""
+    rows = []
+    for batch_id, group in sorted(index.merged(resolved).items()):
+        rows.append(
+            make_row(
+                "catalog",
+                entity_id=batch_id,
+                entity_name=resolved[group[0].entity_id][1],
+                label=top(sum((e.labels for e in group), Counter())),
+                category=categories.get(batch_id, ""),
+                n_mentions=sum(e.mentions for e in group),
+                n_docs=len(set().union(*(e.docs for e in group))),
+                aliases="|".join(sorted(set().union(*(e.surfaces for e in group)))),
+            )
+        )
+    return rows
 
 
 class TableWriter:
@@ -153,7 +136,8 @@ class TableWriter:
     def __init__(self, out_dir: Path, categories: dict[str, str] | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(categories)
+        self.categories = categories or {}
+        self.entities = EntityIndex()
         self.counts: Counter = Counter()
         self._files = {}
         for table in STREAMED:
@@ -171,14 +155,18 @@ class TableWriter:
             if rows:
                 self._files[table].write(render_rows(table, rows))
                 self.counts[table] += len(rows)
-        self.catalog.add(result.get("entities", []))
+        self.entities.add(table_rows(result, "entities"))
 
     def close(self, manifest: dict) -> None:
         for handle in self._files.values():
             handle.flush()
             os.fsync(handle.fileno())
             handle.close()
-        catalog_rows = self.catalog.rows()
+        # Ids become batch-level only now that every document's entities are known.
+        resolved = self.entities.resolve()
+        for table, columns in ENTITY_ID_COLUMNS.items():
+            _rewrite_ids(self._tmp(table), columns, resolved)
+        catalog_rows = catalog(self.entities, resolved, self.categories)
         self.counts["catalog"] = len(catalog_rows)
         _atomic_write(self.out_dir / "catalog.csv", header("catalog") + render_rows("catalog", catalog_rows))
         for table in STREAMED:
@@ -190,6 +178,25 @@ class TableWriter:
         for table, handle in self._files.items():
             handle.close()
             self._tmp(table).unlink(missing_ok=True)
+
+
+def _rewrite_ids(path: Path, columns: list[tuple[str, str]], resolved: dict[str, tuple[str, str]]) -> None:
+    """Replace document-level ids (and their names) in a written table by batch-level ones."""
+    tmp = path.with_name(path.name + ".ids")
+    with open(path, encoding="utf-8", newline="") as source, open(tmp, "w", encoding="utf-8", newline="") as target:
+        reader = csv.reader(source)
+        writer = csv.writer(target, lineterminator="\n")
+        head = next(reader)
+        writer.writerow(head)
+        positions = [(head.index(id_column), head.index(name_column)) for id_column, name_column in columns]
+        for row in reader:
+            for id_at, name_at in positions:
+                if row[id_at] in resolved:
+                    row[id_at], row[name_at] = resolved[row[id_at]]
+            writer.writerow(row)
+        target.flush()
+        os.fsync(target.fileno())
+    os.replace(tmp, path)
 
 
 def _atomic_write(path: Path, text: str) -> None:
