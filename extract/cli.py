@@ -198,7 +198,7 @@ def eval_command(
         write_json(report, outcome.report)
     if markdown_file:
         markdown_file.parent.mkdir(parents=True, exist_ok=True)
-        markdown_file.write_text(markdown(outcome.report, outcome.failures, outcome.warnings, outcome.baseline), encoding="utf-8")
+        markdown_file.write_text(markdown(outcome.report, outcome.failures, outcome.warnings, outcome.baseline, gated=outcome.gated), encoding="utf-8")
     if write_baseline:
         write_json(write_baseline, baseline_of(outcome.report))
         err_console.print(f"baseline written to {escape(str(write_baseline))}", highlight=False)

@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 import extract.process
 from extract.cli import app
 from extract.evaluation.evaluate import (
+    baseline_of,
     build_report,
     compare,
+    markdown,
     match_quotes,
     prf,
     score_entities,
@@ -417,3 +419,65 @@ def test_eval_scores_what_the_extractor_produces(tmp_path, extractor, monkeypatc
     assert report["sentences"]["tp"] + report["sentences"]["fp"] == len(rows["sentences"]) - 1
     assert report["quotes"]["tp"] + report["quotes"]["fp"] == len(rows["quotes"])
     assert report["entities"]["tp"] + report["entities"]["fn"] == len(ANNOTATION["entities"])
+
+
+# ---------------------------------------------------------------- splits: dev and the held-out test
+
+
+def two_splits(tmp_path: Path) -> list:
+    """The tiny dev article, plus a test article that annotates quotes only."""
+    folder = write_gold(tmp_path / "gold")
+    test = {
+        "doc_id": "held-out",
+        "split": "test",
+        "annotated": ["quotes"],
+        "source": "test",
+        "provenance": "written for the tests",
+        "quotes": [{"kind": "direct", "text": "We are ready to fly again,", "speaker": "Nelson", "speaker_id": "bill-nelson", "cue": "say"}],
+    }
+    write_gold(folder, test)
+    return load_gold(folder)
+
+
+def test_report_scores_each_split_on_the_layers_it_annotates(tmp_path):
+    dev, test = sorted(two_splits(tmp_path), key=lambda g: g.split)
+    dev_rows = {"documents": [{"status": "ok"}], "quotes": [quote_row(*span(TEXT, "We are ready to fly again,"))]}
+    # The test article's quote is found, but its speaker is left empty.
+    test_rows = {"documents": [{"status": "ok"}], "quotes": [quote_row(*span(TEXT, "We are ready to fly again,"), "", "")]}
+    report = build_report([dev, test], [dev_rows, test_rows])
+    splits = report["splits"]
+    assert (splits["dev"]["documents"], splits["test"]["documents"]) == (1, 1)
+    assert splits["test"]["entities"] is None and splits["test"]["sentences"] is None  # not annotated: no figures
+    assert splits["test"]["quotes"]["f1"] == 1.0
+    assert splits["test"]["quotes"]["speaker_accuracy"] == 0.0
+    assert splits["test"]["quotes"]["speaker_empty_rate"] == 1.0
+    assert splits["dev"]["quotes"]["speaker_accuracy"] == 1.0
+    assert report["quotes"] == splits["dev"]["quotes"]  # the top level is the dev split
+    assert report["entities"]["fn"] == len(ANNOTATION["entities"])  # the dev article's entities all missed
+
+
+def test_a_drop_on_the_test_split_fails_the_gate(tmp_path):
+    golds = sorted(two_splits(tmp_path), key=lambda g: g.split)
+    right = {"documents": [{"status": "ok"}], "quotes": [quote_row(*span(TEXT, "We are ready to fly again,"))]}
+    wrong = {"documents": [{"status": "ok"}], "quotes": [quote_row(*span(TEXT, "We are ready to fly again,"), "he", "elon-musk")]}
+    baseline = baseline_of(build_report(golds, [right, right]))
+    failures, _ = compare(build_report(golds, [right, wrong]), baseline=baseline)
+    assert failures == [
+        "test quotes speaker_accuracy 0.0000 is 1.0000 below the baseline 1.0000 (tolerance 0.01)",
+        "test quotes speaker_text_accuracy 0.0000 is 1.0000 below the baseline 1.0000 (tolerance 0.01)",
+    ]
+
+
+def test_without_a_baseline_or_fail_under_eval_says_no_gate_is_set(tmp_path):
+    from rich.console import Console
+
+    from extract.evaluation.evaluate import Outcome, render
+
+    golds = two_splits(tmp_path)
+    report = build_report(golds, [{"documents": [{"status": "ok"}]}] * 2)
+    console = Console(record=True, width=200)
+    render(Outcome(report, None, [], [], gated=False), console)
+    text = console.export_text()
+    assert "no quality gate set" in text and "quality gate passed" not in text
+    assert "test split, 1 gold articles" in text
+    assert "no quality gate set" in markdown(report, [], [], gated=False)
