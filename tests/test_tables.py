@@ -24,6 +24,8 @@ HOSTILE = [
     "“curly” and ‘single’ marks",
     "  leading and trailing spaces  ",
     "tab\there",
+    "Headline\rNASA said the crew\rwill return.\r",  # bare carriage returns (old Mac line ends)
+    "windows\r\nline ends",
 ]
 
 

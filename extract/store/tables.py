@@ -94,10 +94,27 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+class CsvWriter:
+    """``csv.writer`` with ``\n`` line ends that also quotes a cell holding a bare ``\r``.
+
+    Python's writer quotes a cell only for the characters of its own line terminator, so a
+    lone carriage return (old Mac line ends) went out unquoted and split the row for every
+    reader. Such a row is written with every cell quoted; all other rows are as before.
+    """
+
+    def __init__(self, handle: Any) -> None:
+        self.plain = csv.writer(handle, lineterminator="\n")
+        self.quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: list[Any]) -> None:
+        carriage_return = any(isinstance(c, str) and "\r" in c for c in cells)
+        (self.quoted if carriage_return else self.plain).writerow(cells)
+
+
 def render_rows(table: str, rows: Iterable[dict]) -> str:
     """CSV text (no header) for rows of ``table``, with the schema's column order."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     columns = COLUMNS[table]
     for row in rows:
         writer.writerow([csv_cell(row[c]) for c in columns])
@@ -185,7 +202,7 @@ def _rewrite_ids(path: Path, columns: list[tuple[str, str]], resolved: dict[str,
     tmp = path.with_name(path.name + ".ids")
     with open(path, encoding="utf-8", newline="") as source, open(tmp, "w", encoding="utf-8", newline="") as target:
         reader = csv.reader(source)
-        writer = csv.writer(target, lineterminator="\n")
+        writer = CsvWriter(target)
         head = next(reader)
         writer.writerow(head)
         positions = [(head.index(id_column), head.index(name_column)) for id_column, name_column in columns]
