@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from extract.store.tables import (
     BOOL_COLUMNS,
     COLUMNS,
+    DATE_COLUMNS,
     INT_COLUMNS,
     NULLABLE_INT_COLUMNS,
 )
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-@dataclass
+@dataclass(repr=False)
 class Tables:
     """The tables of one run, as DataFrames, plus its manifest."""
 
@@ -29,6 +30,35 @@ class Tables:
     quotes: pd.DataFrame
     relations: pd.DataFrame
     manifest: dict
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{table}={len(getattr(self, table)):,}" for table in COLUMNS)
+        return f"Tables({counts})"
+
+    @property
+    def names(self) -> pd.DataFrame:
+        """The catalog's named entities (people, organisations, places, ...), not dates or numbers."""
+        return self.catalog[self.catalog["kind"] == "name"]
+
+    def summary(self, top: int = 10) -> dict[str, pd.DataFrame]:
+        """Top entities by label, top speakers, and quotes per speaker: the usual first look."""
+        import pandas as pd
+
+        names = self.names.sort_values(["n_mentions", "entity_id"], ascending=[False, True])
+        top_entities = names.groupby("label", sort=True).head(top)[["label", "entity_id", "entity_name", "n_mentions", "n_docs"]]
+        spoken = self.quotes[self.quotes["speaker_entity_id"] != ""]
+        per_speaker = (
+            spoken.groupby(["speaker_entity_id", "speaker_name"], sort=False)
+            .agg(quotes=("quote_id", "size"), documents=("doc_id", "nunique"), direct=("kind", lambda k: int((k == "direct").sum())))
+            .reset_index()
+            .sort_values(["quotes", "speaker_entity_id"], ascending=[False, True], ignore_index=True)
+        )
+        return {
+            "top_entities": top_entities.reset_index(drop=True),
+            "top_speakers": per_speaker.head(top),
+            "quotes_per_speaker": per_speaker,
+            "unattributed_quotes": pd.DataFrame({"quotes": [len(self.quotes) - len(spoken)]}),
+        }
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -45,6 +75,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Int64")
         elif column in BOOL_COLUMNS:
             frame[column] = frame[column].map({"true": True, "false": False}).astype("boolean")
+        elif column in DATE_COLUMNS:
+            # Dates as the input gave them; anything unparseable becomes NaT, the text is gone
+            # only from this typed view (the CSV keeps it).
+            frame[column] = pd.to_datetime(frame[column].replace("", None), errors="coerce", format="mixed", utc=True)
     return frame
 
 

@@ -24,7 +24,7 @@ COLUMNS: dict[str, list[str]] = {
         "doc_id", "mention_id", "sent_id", "start_char", "end_char", "text", "label",
         "entity_id", "entity_name", "source", "doc_entity_id",
     ],
-    "catalog": ["entity_id", "entity_name", "label", "category", "n_mentions", "n_docs", "aliases"],
+    "catalog": ["entity_id", "entity_name", "label", "category", "n_mentions", "n_docs", "aliases", "kind"],
     "quotes": [
         "doc_id", "quote_id", "kind", "start_char", "end_char", "text", "cue", "cue_start_char",
         "cue_end_char", "speaker_text", "speaker_start_char", "speaker_end_char",
@@ -74,6 +74,9 @@ ENTITY_ID_COLUMNS = {
     "quotes": [("speaker_entity_id", "speaker_name")],
     "relations": [("subject_entity_id", "subject_name"), ("object_entity_id", "object_name")],
 }
+# Labels of values rather than names: a catalog row with one of them has kind "value"
+# ("wednesday", "first", "3 days"), so "top entities" can keep to names (kind "name").
+VALUE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
 # Tables written row by row while documents stream through; the catalog is aggregated.
 STREAMED = ("documents", "sentences", "entities", "quotes", "relations")
 
@@ -84,6 +87,7 @@ INT_COLUMNS = {
 # Offsets that may be empty (a quote with no cue or no speaker): nullable integers.
 NULLABLE_INT_COLUMNS = {"cue_start_char", "cue_end_char", "speaker_start_char", "speaker_end_char"}
 BOOL_COLUMNS = {"negated"}
+DATE_COLUMNS = {"date"}
 
 
 def csv_cell(value: Any) -> Any:
@@ -129,12 +133,14 @@ def catalog(index: EntityIndex, resolved: dict[str, tuple[str, str]], categories
     """One ``catalog.csv`` row per batch-level entity, sorted by id."""
     rows = []
     for batch_id, group in sorted(index.merged(resolved).items()):
+        label = top(sum((e.labels for e in group), Counter()))
         rows.append(
             make_row(
                 "catalog",
                 entity_id=batch_id,
                 entity_name=resolved[group[0].entity_id][1],
-                label=top(sum((e.labels for e in group), Counter())),
+                label=label,
+                kind="value" if label in VALUE_LABELS else "name",
                 category=categories.get(batch_id, ""),
                 n_mentions=sum(e.mentions for e in group),
                 n_docs=len(set().union(*(e.docs for e in group))),
