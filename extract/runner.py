@@ -26,15 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from extract import __version__
+from extract.engines.batching import BATCH_CHARS, BATCH_SIZE, batched
 from extract.pipeline import INSTALL_HINT, ModelNotFound, model_available
-from extract.readers import (
-    BATCH_CHARS,
-    BATCH_SIZE,
-    DEFAULT_MAX_CHARS,
-    Record,
-    batched,
-    iter_records,
-)
+from extract.readers import DEFAULT_MAX_CHARS, Record, iter_records
 from extract.stages.gazetteer import Gazetteer, load_gazetteer
 from extract.store.cache import ResultCache, record_key, run_key
 from extract.store.cache import model_meta as cached_model_meta
@@ -158,7 +152,7 @@ def _process_in_pool(records: Iterable[Record], options: RunOptions, gazetteer: 
 
     clean = False
     try:
-        # A task is one group as Extractor.process makes them: the same bytes for any N.
+        # A task is one group as Extractor.process (batching.Batcher) makes them: the same bytes for any N.
         for batch in batched(records, options.batch_size, chars=None):
             pending.append(pool.submit(_process_in_worker, batch))
             report([f for f in pending if f.done()])
