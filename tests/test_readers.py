@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from extract.readers import Record, guess_title, iter_records
+from extract.readers import guess_title, iter_records
 
 
 def test_text_file_keeps_whole_text_and_takes_title(tmp_path: Path) -> None:
