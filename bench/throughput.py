@@ -45,7 +45,8 @@ from extract.readers import iter_records  # noqa: E402
 
 TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations")
 
-# Engine name -> extra `extract run` arguments for a worker count. Add engines here.
+# Engine name -> extra `extract run` arguments for a worker count. An engine added to
+# extract.engines.base.ENGINES is benchmarked once it has an entry here.
 ENGINES: dict[str, callable] = {
     "local": lambda workers: ["--engine", "local", "--workers", str(workers)],
     # A local Ray runtime with `workers` CPUs and as many actors (needs the [ray] extra).

@@ -46,17 +46,15 @@ def run(
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
 ) -> None:
     """Process articles into the CSV tables of SCHEMA.md."""
-    from extract.engines.ray import (
-        RayEngineError,  # imports Ray only when the engine runs
-    )
+    from extract.engines.base import ENGINES, EngineError  # imports neither Ray nor spaCy
     from extract.runner import RunOptions
     from extract.runner import run as run_batch
 
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         _fail(f"input not found: {', '.join(missing)}")
-    if engine not in ("local", "ray"):
-        _fail(f"unknown engine {engine!r}: use local or ray")
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
     options = RunOptions(
         model=model,
         gazetteer=str(gazetteer) if gazetteer else None,
@@ -87,7 +85,7 @@ def run(
 
         try:
             summary = run_batch(inputs, out, options, progress=advance)
-        except (ModelNotFound, GazetteerError, RayEngineError) as err:
+        except (ModelNotFound, GazetteerError, EngineError) as err:
             _fail(str(err))
     summary.words = words
     _print_summary(summary)

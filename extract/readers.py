@@ -19,11 +19,6 @@ from typing import Iterable, Iterator
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 DEFAULT_MAX_CHARS = 1_000_000
-# Documents per group (one worker task) and characters per parsed batch: parsing memory
-# follows the size of the batch, so a cap on characters keeps peak memory flat however many
-# (or long) the articles are.
-BATCH_SIZE = 32
-BATCH_CHARS = 80_000
 FALLBACK_ENCODING = "cp1252"
 TITLE_MAX_CHARS = 200
 
@@ -61,21 +56,6 @@ def iter_records(inputs: list[Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> I
                 record.doc_id = _unique(record.doc_id, seen)
             seen.add(record.doc_id)
             yield record
-
-
-def batched(records: Iterable[Record], size: int = BATCH_SIZE, chars: int | None = BATCH_CHARS) -> Iterator[list[Record]]:
-    """Consecutive batches of at most ``size`` records and ``chars`` characters of text
-    (``None``: no limit). A longer document is a batch of its own."""
-    batch: list[Record] = []
-    total = 0
-    for record in records:
-        if batch and (len(batch) >= size or (chars is not None and total + len(record.text) > chars)):
-            yield batch
-            batch, total = [], 0
-        batch.append(record)
-        total += len(record.text)
-    if batch:
-        yield batch
 
 
 def _unique(doc_id: str, seen: set[str]) -> str:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import extract.process
 from extract.pipeline import DEFAULT_MODEL
 from extract.process import Extractor
 from extract.readers import Record
@@ -40,14 +39,21 @@ def seed_text() -> str:
     return (DATA / "roscosmos-iss-sanctions.txt").read_text(encoding="utf-8")
 
 
+class SharedPipeline:
+    """An extractor factory that hands out the session's pipeline and counts the loads it saves."""
+
+    def __init__(self, extractor: Extractor) -> None:
+        self.extractor = extractor
+        self.loads = 0
+
+    def __call__(self) -> Extractor:
+        self.loads += 1
+        return self.extractor
+
+
 @pytest.fixture
-def shared_pipeline(monkeypatch: pytest.MonkeyPatch, extractor) -> list[str]:
-    """Runs in this process reuse the session's pipeline; returns the list of loads."""
-    loads: list[str] = []
-
-    def factory(model: str, gazetteer=None, *, batch_size: int = 32):
-        loads.append(model)
-        return extractor
-
-    monkeypatch.setattr(extract.process, "Extractor", factory)
-    return loads
+def shared_pipeline(extractor: Extractor) -> SharedPipeline:
+    """Pass as ``run(..., extractor_factory=shared_pipeline)``: runs in this process reuse the
+    session's pipeline, and ``shared_pipeline.loads`` says how often an engine asked for one.
+    (Not picklable: for in-process runs only, not a pool of worker processes.)"""
+    return SharedPipeline(extractor)

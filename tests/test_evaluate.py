@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import extract.process
+import extract.evaluation.evaluate as evaluate_module
 from extract.cli import app
 from extract.evaluation.evaluate import (
     baseline_of,
@@ -348,10 +349,14 @@ class FakeExtractor:
 
 @pytest.fixture
 def fake_pipeline(monkeypatch):
-    """``fake_pipeline(perfect)``: `extract eval` gets a FakeExtractor instead of loading spaCy."""
+    """``fake_pipeline(perfect)``: `extract eval` scores a FakeExtractor instead of loading spaCy.
+
+    The command has no parameter for it, so the ``run_eval`` it calls is bound to the fake
+    through ``run_eval``'s own ``extractor_factory`` parameter."""
+    real = evaluate_module.run_eval
 
     def use(perfect: bool) -> None:
-        monkeypatch.setattr(extract.process, "Extractor", lambda model, gazetteer=None: FakeExtractor(perfect))
+        monkeypatch.setattr(evaluate_module, "run_eval", functools.partial(real, extractor_factory=lambda: FakeExtractor(perfect)))
 
     return use
 
@@ -406,13 +411,12 @@ def test_eval_exit_2_on_bad_input(tmp_path, fake_pipeline):
     assert result.exit_code == 2 and "cannot read the baseline" in result.output
 
 
-def test_eval_scores_what_the_extractor_produces(tmp_path, extractor, monkeypatch):
+def test_eval_scores_what_the_extractor_produces(tmp_path, extractor):
     """Through the real pipeline (the session's): the report counts exactly the rows `extract run` writes."""
     from extract.evaluation.evaluate import evaluate
     from extract.readers import Record
 
-    monkeypatch.setattr(extract.process, "Extractor", lambda model, gazetteer=None: extractor)
-    report = evaluate(write_gold(tmp_path / "gold"), "unused")
+    report = evaluate(write_gold(tmp_path / "gold"), "unused", extractor_factory=lambda: extractor)
     rows = next(extractor.process([Record("tiny", "test", text=TEXT)]))
     labelled = [r for r in rows["entities"] if r["label"] in {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT"}]
     assert report["entities"]["tp"] + report["entities"]["fp"] == len(labelled)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -14,9 +15,11 @@ from typer.testing import CliRunner
 
 from extract.cli import app
 from extract.engines import ray as ray_engine
+from extract.engines.base import EngineSettings
 from extract.pipeline import DEFAULT_MODEL
 from extract.readers import Record
 from extract.runner import RunOptions, run
+from extract.stages.gazetteer import load_gazetteer
 from extract.store.tables import COLUMNS
 
 ARTICLES = ["nasa_article_0.md", "nasa_article_250.md", "roscosmos-iss-sanctions.txt", "wikinews_2019_sample.csv"]
@@ -102,6 +105,34 @@ def test_in_order_restores_input_order_and_notices_lost_documents() -> None:
     assert list(ray_engine.in_order(iter(arrived), start=10, count=4)) == ["a", "b", "c", "d"]
     with pytest.raises(ray_engine.RayEngineError, match="lost documents"):
         list(ray_engine.in_order(iter(arrived[:3]), start=10, count=4))
+
+
+class EchoExtractor:
+    """A fake core for one actor: each result names its record's doc_id and text length."""
+
+    def process(self, records):
+        for record in records:
+            yield {"documents": [{"doc_id": record.doc_id, "n_chars": len(record.text)}]}
+
+
+@needs_ray
+def test_an_actor_builds_its_core_from_the_factory_and_sends_json() -> None:
+    import pyarrow as pa
+
+    actor = ray_engine.ExtractActor(extractor_factory=EchoExtractor)
+    records = [Record("a", "test", text="héllo"), Record("b", "test", error="empty document (no text)")]
+    batch = pa.table({"index": [4, 5], "record": [json.dumps(dataclasses.asdict(r)) for r in records]})
+    out = actor(batch)
+    assert out.column("index").to_pylist() == [4, 5]
+    assert [json.loads(text) for text in out.column("result").to_pylist()] == [
+        {"documents": [{"doc_id": "a", "n_chars": 5}]},
+        {"documents": [{"doc_id": "b", "n_chars": 0}]},
+    ]
+
+
+def test_the_engine_describes_itself_before_and_without_running() -> None:
+    engine = ray_engine.RayEngine(EngineSettings(model=DEFAULT_MODEL, gazetteer=load_gazetteer(None)), EchoExtractor)
+    assert engine.describe() == {"name": "ray"}  # a fully cached run starts no Ray runtime
 
 
 @needs_ray

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from extract.readers import Record, batched, guess_title, iter_records
+from extract.readers import guess_title, iter_records
 
 
 def test_text_file_keeps_whole_text_and_takes_title(tmp_path: Path) -> None:
@@ -89,21 +89,3 @@ def test_invalid_utf8_uses_declared_fallback(tmp_path: Path) -> None:
     assert record.ok
     assert record.text == "Café opens in Montréal."
     assert "not valid UTF-8" in record.encoding
-
-
-def test_batches_are_capped_by_documents_and_by_characters() -> None:
-    records = [Record(f"d{i}", "s", text="x" * n) for i, n in enumerate([10, 10, 10, 50, 5, 5, 5, 5, 5])]
-    sizes = [[len(r.text) for r in batch] for batch in batched(records, size=4, chars=30)]
-    # A longer document than the cap is a batch of its own; order is kept.
-    assert sizes == [[10, 10, 10], [50], [5, 5, 5, 5], [5]]
-    assert [r.doc_id for batch in batched(records, size=4, chars=30) for r in batch] == [r.doc_id for r in records]
-
-
-def test_error_records_count_no_characters() -> None:
-    records = [Record("a", "s", text="x" * 30), Record("bad", "s", error="empty file"), Record("b", "s", text="y")]
-    assert [[r.doc_id for r in b] for b in batched(records, size=32, chars=30)] == [["a", "bad"], ["b"]]
-
-
-def test_batches_without_a_character_cap() -> None:
-    records = [Record(f"d{i}", "s", text="x" * 100) for i in range(5)]
-    assert [len(b) for b in batched(records, size=2, chars=None)] == [2, 2, 1]

@@ -9,14 +9,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-import extract.process
+from extract.engines.batching import Batcher
 from extract.pipeline import DEFAULT_MODEL
 from extract.readers import Record
 from extract.runner import RunOptions, run
 from extract.store.cache import CACHE_DIR, DB_NAME, ResultCache, record_key, run_key
+
+if TYPE_CHECKING:
+    from conftest import SharedPipeline
 
 TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations")
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +46,7 @@ def articles(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
 def clean(articles: Path, tmp_path_factory: pytest.TempPathFactory, extractor) -> Path:
     """A clean, uninterrupted one-worker run to compare the others with."""
     out = tmp_path_factory.mktemp("clean")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(extract.process, "Extractor", lambda *args, **kwargs: extractor)
-        run([articles], out, RunOptions(model=DEFAULT_MODEL, workers=1))
+    run([articles], out, RunOptions(model=DEFAULT_MODEL, workers=1), extractor_factory=lambda: extractor)
     return out
 
 
@@ -61,21 +63,21 @@ def test_one_and_two_workers_write_the_same_bytes(articles: Path, clean: Path, t
     assert [line.split(",")[0] for line in documents[1:]] == [f"a{i}" for i in range(8)] + ["z-empty"]
 
 
-def test_a_rerun_reuses_every_result_without_loading_the_pipeline(articles: Path, clean: Path, tmp_path: Path, shared_pipeline: list[str]) -> None:
-    first = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
-    assert (first.processed, first.reused) == (8, 0) and shared_pipeline == [DEFAULT_MODEL]
-    second = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=2))
+def test_a_rerun_reuses_every_result_without_loading_the_pipeline(articles: Path, clean: Path, tmp_path: Path, shared_pipeline: SharedPipeline) -> None:
+    first = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1), extractor_factory=shared_pipeline)
+    assert (first.processed, first.reused) == (8, 0) and shared_pipeline.loads == 1
+    second = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=2), extractor_factory=shared_pipeline)
     assert (second.processed, second.reused) == (0, 9)  # the empty file's error row is stored too
-    assert shared_pipeline == [DEFAULT_MODEL]  # no second load
+    assert shared_pipeline.loads == 1  # no second load
     assert tables(tmp_path) == tables(clean)
-    forced = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1, force=True))
+    forced = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1, force=True), extractor_factory=shared_pipeline)
     assert (forced.processed, forced.reused) == (8, 0)
     assert tables(tmp_path) == tables(clean)
 
 
-def test_a_cached_rerun_of_the_command_does_not_import_spacy(articles: Path, tmp_path: Path, shared_pipeline: list[str]) -> None:
+def test_a_cached_rerun_of_the_command_does_not_import_spacy(articles: Path, tmp_path: Path, shared_pipeline: SharedPipeline) -> None:
     # Importing spaCy alone takes about a second, a quarter of a fully cached re-run of 1,000 articles.
-    run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+    run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1), extractor_factory=shared_pipeline)
     script = (
         "import sys\n"
         "from extract.cli import app\n"
@@ -90,20 +92,20 @@ def test_a_cached_rerun_of_the_command_does_not_import_spacy(articles: Path, tmp
     assert "9 reused" in " ".join(child.stderr.split())
 
 
-def test_new_articles_are_the_only_ones_processed(articles: Path, tmp_path: Path, shared_pipeline: list[str], data_dir: Path) -> None:
+def test_new_articles_are_the_only_ones_processed(articles: Path, tmp_path: Path, shared_pipeline: SharedPipeline) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for path in sorted(articles.glob("a[0-4].txt")):
         (folder / path.name).write_bytes(path.read_bytes())
     out = tmp_path / "out"
-    run([folder], out, RunOptions(model=DEFAULT_MODEL))
+    run([folder], out, RunOptions(model=DEFAULT_MODEL), extractor_factory=shared_pipeline)
     for path in sorted(articles.glob("a[5-7].txt")):
         (folder / path.name).write_bytes(path.read_bytes())
     (folder / "a1.txt").write_text("A changed article: NASA said it would launch.", encoding="utf-8")
-    summary = run([folder], out, RunOptions(model=DEFAULT_MODEL))
+    summary = run([folder], out, RunOptions(model=DEFAULT_MODEL), extractor_factory=shared_pipeline)
     assert (summary.processed, summary.reused) == (4, 4)  # a5-a7 and the changed a1
     fresh = tmp_path / "fresh"
-    run([folder], fresh, RunOptions(model=DEFAULT_MODEL, force=True))
+    run([folder], fresh, RunOptions(model=DEFAULT_MODEL, force=True), extractor_factory=shared_pipeline)
     assert tables(out) == tables(fresh)
     # Results no longer used by a complete run are dropped: the store mirrors the tables.
     assert ResultCache(out).count() == 8
@@ -123,9 +125,7 @@ class Interrupted(KeyboardInterrupt):
     """Stands for Ctrl-C after some documents."""
 
 
-def test_an_interrupted_run_keeps_finished_work_and_the_next_run_completes_it(
-    articles: Path, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractor
-) -> None:
+def test_an_interrupted_run_keeps_finished_work_and_the_next_run_completes_it(articles: Path, clean: Path, tmp_path: Path, extractor) -> None:
     class Failing:
         def process(self, records):
             for n, result in enumerate(extractor.process(records)):
@@ -133,37 +133,43 @@ def test_an_interrupted_run_keeps_finished_work_and_the_next_run_completes_it(
                     raise Interrupted
                 yield result
 
-    monkeypatch.setattr(extract.process, "Extractor", lambda *args, **kwargs: Failing())
     with pytest.raises(Interrupted):
-        run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+        run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1), extractor_factory=Failing)
     assert not (tmp_path / "documents.csv").exists()  # no half-written tables
     assert not list(tmp_path.glob(".*.tmp"))
     assert ResultCache(tmp_path).count() == 3
 
-    monkeypatch.setattr(extract.process, "Extractor", lambda *args, **kwargs: extractor)
-    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1))
+    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1), extractor_factory=lambda: extractor)
     assert (summary.processed, summary.reused) == (5, 3)
     assert tables(tmp_path) == tables(clean)
 
 
-def test_a_processing_failure_is_not_stored_and_is_retried(articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extractor) -> None:
-    real = extractor.document_rows
+class BrokenOn:
+    """The session's pipeline with a rows step that fails on one document."""
 
-    def broken(record, doc):
-        if record.doc_id == "a2":
+    def __init__(self, extractor, doc_id: str) -> None:
+        self.extractor = extractor
+        self.nlp = extractor.nlp
+        self.doc_id = doc_id
+        self.batcher = Batcher(self)
+
+    def document_rows(self, record, doc):
+        if record.doc_id == self.doc_id:
             raise ValueError("a bug")
-        return real(record, doc)
+        return self.extractor.document_rows(record, doc)
 
-    monkeypatch.setattr(extract.process, "Extractor", lambda *args, **kwargs: extractor)
-    monkeypatch.setattr(extractor, "document_rows", broken)
-    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL))
+    def process(self, records):
+        return self.batcher.process(records)
+
+
+def test_a_processing_failure_is_not_stored_and_is_retried(articles: Path, tmp_path: Path, extractor) -> None:
+    summary = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL), extractor_factory=lambda: BrokenOn(extractor, "a2"))
     assert ("a2", "processing failed: ValueError: a bug") in summary.errors
-    monkeypatch.setattr(extractor, "document_rows", real)
-    again = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL))
+    again = run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL), extractor_factory=lambda: extractor)
     assert (again.processed, again.failed) == (1, 1)  # a2 is retried; the empty file still fails
 
 
-def test_a_killed_run_resumes(articles: Path, clean: Path, tmp_path: Path, shared_pipeline: list[str]) -> None:
+def test_a_killed_run_resumes(articles: Path, clean: Path, tmp_path: Path, shared_pipeline: SharedPipeline) -> None:
     """kill -9 in the middle of a run: every document finished before the kill is reused."""
     out = tmp_path / "out"
     # One document per batch, and a pause after each, so the kill lands mid-run.
@@ -192,7 +198,7 @@ def test_a_killed_run_resumes(articles: Path, clean: Path, tmp_path: Path, share
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert not (out / "documents.csv").exists()
-    summary = run([articles], out, RunOptions(model=DEFAULT_MODEL))
+    summary = run([articles], out, RunOptions(model=DEFAULT_MODEL), extractor_factory=shared_pipeline)
     assert summary.reused >= stored >= 2 and summary.processed < 8
     assert summary.processed + summary.reused in (8, 9)  # 9 when the empty file's row was stored too
     assert tables(out) == tables(clean)

@@ -1,9 +1,10 @@
 """The Ray engine: the same per-document core (``Extractor.process``) on a Ray cluster.
 
 Documents flow through Ray Data: ``from_items`` -> ``map_batches`` with a pool of actors,
-each of which loads the spaCy pipeline once. The driver reads the inputs, restores input
-order and hands the results to the same table writer as the local engine, so both engines
-write the same bytes. Ray is an optional extra: this module imports it only when it runs.
+each of which builds the core once (from the engine's extractor factory). The engine
+restores input order; the driver hands the results to the same table writer as the local
+engine, so both engines write the same bytes. Ray is an optional extra: this module
+imports it only when it runs.
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ import logging
 import socket
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from extract.engines.base import Done, EngineError, EngineSettings, ExtractorFactory, RecordProcessor
 from extract.readers import Record
-from extract.stages.gazetteer import Gazetteer
+from extract.store.tables import DocResult
 
 if TYPE_CHECKING:  # pragma: no cover - for type hints only
     import pyarrow
-
-    from extract.runner import RunOptions
-    from extract.store.tables import DocResult
 
 INSTALL_HINT = 'pip install ".[ray]"'
 # One Ray Dataset per chunk keeps the driver's memory flat however many articles there are;
@@ -30,10 +29,8 @@ CHUNK_DOCS = 5_000
 CHUNK_CHARS = 50_000_000
 CALL_DOCS = 8
 
-_cluster: dict[str, Any] = {}
 
-
-class RayEngineError(RuntimeError):
+class RayEngineError(EngineError):
     """Ray is missing, the cluster cannot be reached, or the run failed on it."""
 
 
@@ -41,32 +38,57 @@ class RayUnavailable(RayEngineError):
     """The [ray] extra is not installed."""
 
 
-def cluster_info() -> dict[str, Any]:
-    """What the last Ray run ran on (address, actors, cluster CPUs and nodes), for the manifest."""
-    return dict(_cluster)
+class RayEngine:
+    """A pool of Ray actors that each build the core once; joins ``settings.address`` or starts
+    a local runtime of ``settings.workers`` CPUs."""
 
+    def __init__(self, settings: EngineSettings, extractor_factory: ExtractorFactory) -> None:
+        self.settings = settings
+        self.extractor_factory = extractor_factory
+        # What the last run ran on (address, actors, cluster CPUs and nodes), for the manifest.
+        self._cluster: dict[str, Any] = {}
 
-def process_records_ray(records: Iterable[Record], options: RunOptions, gazetteer: Gazetteer) -> Iterator[DocResult]:
-    """Results in input order, computed by a pool of Ray actors that each load the pipeline once."""
-    ray = _import_ray()
-    started = _connect(ray, options)
-    try:
-        cpus = int(ray.cluster_resources().get("CPU", 0))
-        # A runtime we started has exactly --workers CPUs; on a cluster, one actor per CPU.
-        actors = max(1, min(options.workers, cpus) if started else cpus)
-        _cluster.clear()
-        _cluster.update(
-            address=options.address or "local",
-            actors=actors,
-            cluster_cpus=cpus,
-            cluster_nodes=sum(1 for node in ray.nodes() if node.get("Alive")),
-            ray_version=ray.__version__,
+    def describe(self) -> dict[str, Any]:
+        return {"name": "ray", **self._cluster}
+
+    def process(self, records: Iterable[Record], on_done: Done | None = None) -> Iterator[DocResult]:
+        """Results in input order (see ``extract.engines.base.Engine.process``); ``on_done`` is
+        called as the actors finish, before the results are put back in order."""
+        ray = _import_ray()
+        started = _connect(ray, self.settings)
+        try:
+            cpus = int(ray.cluster_resources().get("CPU", 0))
+            # A runtime we started has exactly --workers CPUs; on a cluster, one actor per CPU.
+            actors = max(1, min(self.settings.workers, cpus) if started else cpus)
+            self._cluster = dict(
+                address=self.settings.address or "local",
+                actors=actors,
+                cluster_cpus=cpus,
+                cluster_nodes=sum(1 for node in ray.nodes() if node.get("Alive")),
+                ray_version=ray.__version__,
+            )
+            for chunk in _chunks(records):
+                yield from self._run_chunk(ray, chunk, actors, on_done)
+        finally:
+            if started:
+                ray.shutdown()
+
+    def _run_chunk(self, ray: Any, chunk: list[tuple[int, Record]], actors: int, on_done: Done | None) -> Iterator[DocResult]:
+        # Records travel as JSON text: one plain string column, whatever the record holds.
+        items = [{"index": index, "record": json.dumps(dataclasses.asdict(record))} for index, record in chunk]
+        # Small calls (at most CALL_DOCS documents) with few queued per actor keep every actor busy
+        # to the end of a chunk; whole 32-document batches left one actor idle while another
+        # finished its queue (200 NASA releases, 2 actors: 56 s -> 40 s).
+        per_call = min(self.settings.batch_size, CALL_DOCS)
+        blocks = max(1, -(-len(items) // per_call))
+        dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
+            ExtractActor,
+            fn_constructor_kwargs={"extractor_factory": self.extractor_factory},
+            compute=ray.data.ActorPoolStrategy(size=min(actors, blocks), max_tasks_in_flight_per_actor=2),
+            batch_size=per_call,
+            batch_format="pyarrow",
         )
-        for chunk in _chunks(records):
-            yield from _run_chunk(ray, chunk, options, gazetteer, actors)
-    finally:
-        if started:
-            ray.shutdown()
+        yield from in_order(_reported(_results(dataset), on_done), start=chunk[0][0], count=len(chunk))
 
 
 def _import_ray() -> Any:
@@ -79,19 +101,19 @@ def _import_ray() -> Any:
     return ray
 
 
-def _connect(ray: Any, options: RunOptions) -> bool:
-    """Join the cluster at ``options.address`` or start a local runtime; True if we must shut it down."""
-    if ray.is_initialized() and options.address is None:
+def _connect(ray: Any, settings: EngineSettings) -> bool:
+    """Join the cluster at ``settings.address`` or start a local runtime; True if we must shut it down."""
+    if ray.is_initialized() and settings.address is None:
         return False  # already inside a Ray program (a test fixture, a notebook): use its runtime
     quiet = dict(include_dashboard=False, log_to_driver=False, configure_logging=True, logging_level=logging.ERROR)
-    _check_reachable(options.address)
+    _check_reachable(settings.address)
     try:
-        if options.address is None:
-            ray.init(num_cpus=options.workers, **quiet)
+        if settings.address is None:
+            ray.init(num_cpus=settings.workers, **quiet)
         else:
-            ray.init(address=options.address, **quiet)
+            ray.init(address=settings.address, **quiet)
     except (ConnectionError, ValueError, RuntimeError) as err:
-        where = options.address or "a local runtime"
+        where = settings.address or "a local runtime"
         raise RayEngineError(f"cannot start Ray ({where}): {_first_line(err)}") from err
     _quiet_ray_data(ray)
     return True
@@ -131,24 +153,6 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[tuple[int, Record]]]:
         yield chunk
 
 
-def _run_chunk(ray: Any, chunk: list[tuple[int, Record]], options: RunOptions, gazetteer: Gazetteer, actors: int) -> Iterator[DocResult]:
-    # Records travel as JSON text: one plain string column, whatever the record holds.
-    items = [{"index": index, "record": json.dumps(dataclasses.asdict(record))} for index, record in chunk]
-    # Small calls (at most CALL_DOCS documents) with few queued per actor keep every actor busy
-    # to the end of a chunk; whole 32-document batches left one actor idle while another
-    # finished its queue (200 NASA releases, 2 actors: 56 s -> 40 s).
-    per_call = min(options.batch_size, CALL_DOCS)
-    blocks = max(1, -(-len(items) // per_call))
-    dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
-        ExtractActor,
-        fn_constructor_kwargs={"model": options.model, "gazetteer": gazetteer, "batch_size": options.batch_size},
-        compute=ray.data.ActorPoolStrategy(size=min(actors, blocks), max_tasks_in_flight_per_actor=2),
-        batch_size=per_call,
-        batch_format="pyarrow",
-    )
-    yield from in_order(_results(dataset), start=chunk[0][0], count=len(chunk))
-
-
 def _results(dataset: Any) -> Iterator[tuple[int, DocResult]]:
     """(input index, result) pairs as the actors finish them."""
     try:
@@ -157,6 +161,15 @@ def _results(dataset: Any) -> Iterator[tuple[int, DocResult]]:
                 yield index, json.loads(result)
     except Exception as err:  # noqa: BLE001 - Ray wraps worker failures; the CLI shows one line
         raise RayEngineError(f"Ray run failed: {_first_line(err)}") from err
+
+
+def _reported(results: Iterable[tuple[int, DocResult]], on_done: Done | None) -> Iterator[tuple[int, DocResult]]:
+    """The same pairs, each handed to ``on_done`` as it arrives (out of order)."""
+    for index, result in results:
+        # Called here, not in _results: a failure to store is not a failure of the Ray run.
+        if on_done is not None:
+            on_done(result)
+        yield index, result
 
 
 def in_order(results: Iterable[tuple[int, DocResult]], *, start: int, count: int) -> Iterator[DocResult]:
@@ -174,12 +187,11 @@ def in_order(results: Iterable[tuple[int, DocResult]], *, start: int, count: int
 
 
 class ExtractActor:
-    """One Ray actor: loads the pipeline once, then turns batches of records into results."""
+    """One Ray actor: builds the core once, then turns batches of records into results."""
 
-    def __init__(self, model: str, gazetteer: Gazetteer, batch_size: int) -> None:
-        from extract.process import Extractor  # spaCy: only where documents are parsed
-
-        self.extractor = Extractor(model, gazetteer, batch_size=batch_size)
+    def __init__(self, extractor_factory: ExtractorFactory) -> None:
+        # The default factory imports spaCy here, only where documents are parsed.
+        self.extractor: RecordProcessor = extractor_factory()
 
     def __call__(self, batch: pyarrow.Table) -> pyarrow.Table:
         import pyarrow as pa

@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from extract.evaluation.gold import (
     LABELS,
@@ -40,6 +40,9 @@ from extract.evaluation.gold import (
     load_gold,
 )
 from extract.store.tables import DocResult, table_rows
+
+if TYPE_CHECKING:
+    from extract.engines.base import ExtractorFactory, RecordProcessor
 
 STAGES = ("sentences", "entities", "entity_ids", "quotes", "relations")
 # The gold layer each stage is scored on.
@@ -309,16 +312,28 @@ def baseline_of(report: dict) -> dict:
     }
 
 
-def evaluate(gold_dir: Path, model: str, gazetteer: str | None = None, *, only: list[str] | None = None) -> dict:
-    """Load the gold set, run the pipeline over it once, score it. Raises GoldError on bad gold."""
-    from extract.process import (
-        Extractor,  # spaCy loads only once the gold set is known good
-    )
+def evaluate(
+    gold_dir: Path,
+    model: str,
+    gazetteer: str | None = None,
+    *,
+    only: list[str] | None = None,
+    extractor_factory: ExtractorFactory | None = None,
+) -> dict:
+    """Load the gold set, run the pipeline over it once, score it. Raises GoldError on bad gold.
+
+    ``extractor_factory`` builds the core to score (default: the spaCy pipeline of ``model``).
+    """
     from extract.readers import Record
 
     golds = load_gold(gold_dir, only)
     started = time.perf_counter()
-    extractor = Extractor(model, gazetteer)
+    if extractor_factory is None:
+        from extract.process import Extractor  # spaCy loads only once the gold set is known good
+
+        extractor: RecordProcessor = Extractor(model, gazetteer)
+    else:
+        extractor = extractor_factory()
     records = [Record(g.doc_id, str(g.path.with_suffix(".txt")), text=g.text) for g in golds]
     results = list(extractor.process(records))
     return build_report(golds, results, model=model, seconds=time.perf_counter() - started)
@@ -469,11 +484,13 @@ def run_eval(
     tolerance: float = 0.01,
     fail_under: float | None = None,
     only: list[str] | None = None,
+    extractor_factory: ExtractorFactory | None = None,
 ) -> Outcome:
     """Score the pipeline on ``gold_dir`` and judge it. Raises GoldError/BaselineError on bad input
-    (the baseline is read first, so a typo fails before the pipeline loads)."""
+    (the baseline is read first, so a typo fails before the pipeline loads). ``extractor_factory``:
+    as for ``evaluate``."""
     previous = load_baseline(baseline) if baseline is not None else None
-    report = evaluate(gold_dir, model, gazetteer, only=only)
+    report = evaluate(gold_dir, model, gazetteer, only=only, extractor_factory=extractor_factory)
     failures, warnings = compare(report, baseline=previous, tolerance=tolerance, fail_under=fail_under)
     # A gold article the pipeline cannot process is a regression whatever the scores say.
     failures += [f"{doc_id} failed to process: {entry['error']}" for doc_id, entry in report["per_document"].items() if "error" in entry]
