@@ -19,6 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from extract.pipeline import DEFAULT_MODEL, ModelNotFound
+from extract.store.tables import DocResult, table_rows
 from extract.stages.gazetteer import GazetteerError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Extract sentences, entities, quotes and relations from news articles.")
@@ -77,9 +78,9 @@ def run(
     ) as bar:
         task = bar.add_task("extract", total=None, rate="")
 
-        def advance(result: dict) -> None:
+        def advance(result: DocResult) -> None:
             nonlocal words
-            words += sum(len(s["text"].split()) for s in result.get("sentences", []))
+            words += sum(len(s["text"].split()) for s in table_rows(result, "sentences"))
             elapsed = bar.tasks[task].elapsed or 0.0
             bar.update(task, advance=1, rate=f"{words / elapsed:,.0f} words/s" if elapsed > 0 else "")
 
