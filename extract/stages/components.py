@@ -24,7 +24,9 @@ Each component reads what the ones before it wrote, so they go in this order:
 - ``extract_quotes``, ``extract_relations``: after ``extract_coref``; set ``doc._.quotes``
   and ``doc._.relations``.
 
-``extract.build_pipeline()`` assembles them all around a model.
+A component whose inputs are missing still runs: without ``canonical_entities`` there are no
+mentions (quotes keep their words but no entity speakers), without ``extract_coref`` no
+pronoun or description is resolved. ``extract.build_pipeline()`` assembles them all around a model.
 """
 
 from __future__ import annotations
