@@ -1,11 +1,26 @@
-"""Build the spaCy pipeline: the model plus the project's components, in the right order."""
+"""Build the spaCy pipeline: the model plus the project's components, in the right order.
+
+    import extract
+    nlp = extract.build_pipeline()          # the default model and the bundled gazetteer
+    doc = nlp(text)
+    doc._.quotes, doc._.relations, doc._.mentions, doc._.coref
+    nlp.to_disk("my-pipeline")              # spacy.load("my-pipeline") gives the same results
+
+The components and the order they need: ``extract.stages.components``.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.stages.gazetteer import Gazetteer
+from extract.stages.gazetteer import (
+    Gazetteer,
+    GazetteerError,
+    default_gazetteer_path,
+    load_gazetteer,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,19 +43,25 @@ def model_available(model: str) -> bool:
 
 
 def _is_model_dir(model: str) -> bool:
-    from pathlib import Path
-
     return (Path(model) / "config.cfg").is_file()
 
 
-def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
-    """Load ``model`` and add sentence hints, the gazetteer ruler and entity canonicalisation."""
+def build_pipeline(model: str = DEFAULT_MODEL, gazetteer: Gazetteer | str | Path | None = None) -> Language:
+    """Load ``model`` and add the stages' components around it.
+
+    ``gazetteer`` is a gazetteer CSV's path, one already read (:func:`load_gazetteer`), or None
+    for the bundled one. The components name the file in their config and the saved
+    pipeline keeps a copy of it.
+    """
     # Imported here so that the command line and a fully cached run never load spaCy.
     import spacy
 
-    from extract.stages import entities, gazetteer_ruler, sentences  # noqa: F401  (registers the components)
+    import extract.stages.components  # noqa: F401  (registers the components)
     from extract.stages.lemmas import defer_lemmatizer
 
+    loaded = _checked_gazetteer(gazetteer)
+    # None for the bundled file, so a saved pipeline's config names no path of this machine.
+    gazetteer_path = None if Path(loaded.path) == default_gazetteer_path() else loaded.path
     if not model_available(model):
         raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
     try:
@@ -53,15 +74,35 @@ def build_pipeline(model: str, gazetteer: Gazetteer) -> Language:
         nlp.add_pipe("quote_sentence_hints", first=True)
         if "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", after="quote_sentence_hints")
-    has_ner = "ner" in nlp.pipe_names
     # Entries that override the model go before the NER, which keeps their spans; the
     # others go after it and only fill gaps the model left.
-    strong = nlp.add_pipe("gazetteer_ruler", name="gazetteer", **({"before": "ner"} if has_ner else {"last": True}))
-    strong.add_gazetteer(gazetteer, overriding=True)
-    if any(not e.overrides_model for e in gazetteer.entries):
-        weak = nlp.add_pipe("gazetteer_ruler", name="gazetteer_fill", config={"overwrite_ents": False}, last=True)
-        weak.add_gazetteer(gazetteer, overriding=False)
-    canonical = nlp.add_pipe("canonical_entities", last=True)
-    canonical.alias_index = gazetteer.alias_index()
+    nlp.add_pipe(
+        "gazetteer_ruler",
+        name="gazetteer",
+        config={"gazetteer_path": gazetteer_path, "overrides_model": True},
+        **({"before": "ner"} if "ner" in nlp.pipe_names else {"last": True}),
+    )
+    if any(not e.overrides_model for e in loaded.entries):
+        nlp.add_pipe(
+            "gazetteer_ruler",
+            name="gazetteer_fill",
+            config={"gazetteer_path": gazetteer_path, "overwrite_ents": False, "overrides_model": False},
+            last=True,
+        )
+    nlp.add_pipe("canonical_entities", config={"gazetteer_path": gazetteer_path}, last=True)
     defer_lemmatizer(nlp)
+    nlp.add_pipe("extract_coref", last=True)
+    nlp.add_pipe("extract_quotes", last=True)
+    nlp.add_pipe("extract_relations", last=True)
     return nlp
+
+
+def _checked_gazetteer(gazetteer: Gazetteer | str | Path | None) -> Gazetteer:
+    """The gazetteer, read now so that a bad file fails here rather than at the first document."""
+    if not isinstance(gazetteer, Gazetteer):
+        return load_gazetteer(gazetteer)
+    # The components read the file at gazetteer.path: it must still hold what the caller read
+    # (the caller's digest keys its cache of results).
+    if load_gazetteer(gazetteer.path).digest != gazetteer.digest:
+        raise GazetteerError(f"{gazetteer.path}: changed since it was read; run again")
+    return gazetteer

@@ -43,4 +43,4 @@ class Extractor:
 
     def document_rows(self, record: Record, doc: Doc) -> DocResult:
         """All rows of one parsed document."""
-        return document_rows(record, doc, self.names)
+        return document_rows(record, doc)

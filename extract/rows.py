@@ -1,8 +1,9 @@
 """From a parsed ``Doc`` to table rows: the one per-document function every engine runs.
 
-The stages have already written their results on the ``Doc``; this module only turns them
-into rows of the tables in ``extract.store.tables``, built with ``make_row`` so that a
-misspelled or missing column fails at once.
+The stages have already written their results on the ``Doc`` (``doc._.mentions``,
+``doc._.quotes``, ``doc._.relations``; see ``extract.stages.components``); this module only
+turns them into rows of the tables in ``extract.store.tables``, built with ``make_row`` so
+that a misspelled or missing column fails at once.
 """
 
 from __future__ import annotations
@@ -11,23 +12,21 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from extract.readers import Record
+from extract.stages.grammar import strip_whitespace
 from extract.store.tables import DocResult, Row, make_row
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def document_rows(record: Record, doc: Doc, names: dict[str, tuple[str, str]]) -> DocResult:
-    """All rows of one parsed document; ``names`` maps a gazetteer id to its (name, label)."""
-    from extract.stages.entities import mentions as doc_mentions
-    from extract.stages.quotes import extract_quotes
-    from extract.stages.relations import extract_relations
+def document_rows(record: Record, doc: Doc) -> DocResult:
+    """All rows of one document parsed by the pipeline of ``extract.pipeline.build_pipeline``."""
+    import extract.stages.components  # noqa: F401  (registers the Doc extensions read below)
 
     doc_id = record.doc_id
     # Doc.text joins every token anew on each access: read it once (it was 40% of a run).
     text = doc.text
-    sent_spans = list(doc.sents)  # each doc.sents scans the whole document: once here
-    sents = [b for b in (_strip(text, s.start_char, s.end_char) for s in sent_spans) if b]
+    sents = [b for b in (strip_whitespace(text, s.start_char, s.end_char) for s in doc.sents) if b[0] < b[1]]
     sent_starts = [start for start, _ in sents]
 
     def sent_of(char: int) -> int:
@@ -37,25 +36,23 @@ def document_rows(record: Record, doc: Doc, names: dict[str, tuple[str, str]]) -
         make_row("sentences", doc_id=doc_id, sent_id=i, start_char=start, end_char=end, text=text[start:end])
         for i, (start, end) in enumerate(sents)
     ]
-    found = doc_mentions(doc, names)
     entities = [
         make_row(
             "entities",
             doc_id=doc_id,
             mention_id=f"m{i}",
-            sent_id=sent_of(m.span.start_char),
-            start_char=m.span.start_char,
-            end_char=m.span.end_char,
-            text=m.span.text,
+            sent_id=sent_of(m.start_char),
+            start_char=m.start_char,
+            end_char=m.end_char,
+            text=text[m.start_char : m.end_char],
             label=m.label,
             entity_id=m.entity_id,
             entity_name=m.entity_name,
             source=m.source,
             doc_entity_id=m.entity_id,
         )
-        for i, m in enumerate(found)
+        for i, m in enumerate(doc._.mentions)
     ]
-    quotes = extract_quotes(doc, found, sents=sent_spans)
     quote_rows = [
         make_row(
             "quotes",
@@ -77,9 +74,8 @@ def document_rows(record: Record, doc: Doc, names: dict[str, tuple[str, str]]) -
             sent_id=sent_of(q.start_char),
             method=q.method,
         )
-        for i, q in enumerate(quotes)
+        for i, q in enumerate(doc._.quotes)
     ]
-    relations = extract_relations(doc, found, quotes, sents=sent_spans)
     relation_rows = [
         make_row(
             "relations",
@@ -97,7 +93,7 @@ def document_rows(record: Record, doc: Doc, names: dict[str, tuple[str, str]]) -
             evidence_end_char=r.sent_end_char,
             evidence=text[r.sent_start_char : r.sent_end_char],
         )
-        for i, r in enumerate(relations)
+        for i, r in enumerate(doc._.relations)
     ]
     document = document_row(record, status="ok")
     document.update(
@@ -140,15 +136,6 @@ def document_row(record: Record, *, status: str, error: str = "") -> Row:
 def error_result(record: Record, error: str) -> DocResult:
     """The result of a document that could not be processed: its documents row only."""
     return {"documents": [document_row(record, status="error", error=error)]}
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Character bounds of ``text[start:end]`` without surrounding whitespace; None if blank."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
 
 
 def _slice(text: str, start: int | None, end: int | None) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extract.stages.coref import load_nouns, resolve
-from extract.stages.entities import mentions
+from extract.stages.coref import antecedents, load_nouns, resolve
 
 
 @pytest.fixture(scope="module")
 def seed_doc(extractor, seed_text):
     doc = extractor.nlp(seed_text)
-    return doc, mentions(doc, extractor.names)
+    return doc, doc._.mentions
 
 
 def _token(doc, text: str, after: str):
@@ -49,6 +48,21 @@ def test_names_resolve_to_themselves_and_nothing_is_guessed(seed_doc):
     they = _token(doc, "they", "It is clear that")
     resolved = resolve(they, found)
     assert resolved is None or resolved.label != "PERSON"
+
+
+def test_the_doc_lists_what_each_pronoun_and_description_refers_to(seed_doc):
+    doc, found = seed_doc
+    links = antecedents(doc)
+    it = _token(doc, "it", "In March, Roscosmos said")
+    agency = _token(doc, "agency", "cooperation between the space")
+    assert links[it.idx].entity_id == "roscosmos" and links[agency.idx].entity_id == "roscosmos"
+    # Each link is what resolve() answers for its token, and the antecedent is one of doc._.mentions.
+    for link in doc._.coref:
+        token = next(t for t in doc if t.idx == link.start_char)
+        assert resolve(token, found) == link.antecedent and link.antecedent in found
+        assert doc.text[link.start_char : link.end_char] == token.text
+    # Names are not links: a token inside a mention is that mention.
+    assert not any(m.start_char <= link.start_char < m.end_char for link in doc._.coref for m in found)
 
 
 def test_nouns_come_from_the_data_file(tmp_path):

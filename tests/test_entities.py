@@ -84,11 +84,19 @@ def test_name_heads_are_read_from_the_data_file() -> None:
     assert not any(word.startswith("#") for word in heads)
 
 
-def test_a_person_whose_name_ends_like_a_place_takes_the_places_label() -> None:
+@pytest.fixture
+def canonical(tmp_path) -> CanonicalEntities:
+    """The component with the bundled name heads only: no forenames, an empty gazetteer."""
+    (tmp_path / "forenames.txt").write_text("", encoding="utf-8")
+    (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
+    return CanonicalEntities(forenames_path=str(tmp_path / "forenames.txt"), gazetteer_path=str(tmp_path / "gazetteer.csv"))
+
+
+def test_a_person_whose_name_ends_like_a_place_takes_the_places_label(canonical) -> None:
     words = ["Engines", "fire", "at", "the", "Fred", "Haise", "Test", "Stand", ",", "said", "Fred", "Haise", "."]
     doc = Doc(spacy.blank("en").vocab, words=words)
     doc.ents = [Span(doc, 4, 8, label="PERSON"), Span(doc, 10, 12, label="PERSON")]
-    doc = CanonicalEntities(name_heads=load_name_heads())(doc)
+    doc = canonical(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("Fred Haise Test Stand", "FAC"), ("Fred Haise", "PERSON")]
 
 
@@ -103,10 +111,10 @@ def test_a_person_whose_name_ends_like_a_place_takes_the_places_label() -> None:
         ("The Apollo 8 Command Module flew ; Apollo was a programme .", (1, 5, "PRODUCT"), 7, ("PERSON", "apollo")),
     ],
 )
-def test_a_one_word_person_takes_a_known_place_name_only(words: str, full: tuple, short: int, expected: tuple) -> None:
+def test_a_one_word_person_takes_a_known_place_name_only(canonical, words: str, full: tuple, short: int, expected: tuple) -> None:
     doc = Doc(spacy.blank("en").vocab, words=words.split())
     doc.ents = [Span(doc, full[0], full[1], label=full[2]), Span(doc, short, short + 1, label="PERSON")]
-    doc = CanonicalEntities(name_heads=load_name_heads())(doc)
+    doc = canonical(doc)
     assert [(e.label_, e.kb_id_) for e in doc.ents if e.start == short] == [expected]
 
 
@@ -124,3 +132,15 @@ def test_conjoined_proper_noun_shares_the_entity_label(process) -> None:
     )
     found = {(r["text"], r["label"]) for r in entity_rows(process, text)}
     assert ("Apple", "ORG") in found and ("Google", "ORG") in found
+
+
+def test_mentions_are_on_the_doc(canonical) -> None:
+    words = ["Engines", "fire", "at", "the", "Fred", "Haise", "Test", "Stand", ",", "said", "Fred", "Haise", "."]
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    doc.ents = [Span(doc, 4, 8, label="PERSON"), Span(doc, 10, 12, label="PERSON")]
+    mentions = canonical(doc)._.mentions
+    assert [(doc.text[m.start_char : m.end_char], m.label, m.entity_id, m.source) for m in mentions] == [
+        ("Fred Haise Test Stand", "FAC", "fred-haise-test-stand", "model"),
+        ("Fred Haise", "PERSON", "fred-haise", "model"),
+    ]
+    assert [doc[m.start : m.end].text for m in mentions] == ["Fred Haise Test Stand", "Fred Haise"]

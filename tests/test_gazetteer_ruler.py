@@ -1,4 +1,8 @@
-"""The gazetteer ruler: phrase matching on two attributes, longest match, overwrite rules."""
+"""The gazetteer ruler: phrase matching on two attributes, longest match, overwrite rules.
+
+Each test adds the component to a blank pipeline with its gazetteer file in the config, as
+a spaCy user would; a saved pipeline keeps the entries.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Span
 
-from extract.stages.gazetteer import Gazetteer, load_gazetteer
-from extract.stages.gazetteer_ruler import GazetteerRuler
+import extract.stages.components  # noqa: F401  (registers the components)
 
 
-def gazetteer(tmp_path: Path, rows: str) -> Gazetteer:
+def gazetteer(tmp_path: Path, rows: str) -> str:
     path = tmp_path / "g.csv"
     path.write_text("id,name,label,category,aliases,cased_aliases,overrides_model\n" + rows, encoding="utf-8")
-    return load_gazetteer(path)
+    return str(path)
+
+
+def ruler(nlp, path: str, **config):
+    return nlp.add_pipe("gazetteer_ruler", name=f"gazetteer{len(nlp.pipe_names)}", config={"gazetteer_path": path, **config})
 
 
 def ents(doc) -> list[tuple[str, str, str]]:
@@ -23,9 +30,8 @@ def ents(doc) -> list[tuple[str, str, str]]:
 
 def test_cased_and_any_case_surfaces(tmp_path: Path) -> None:
     nlp = spacy.blank("en")
-    ruler = GazetteerRuler(nlp)
-    ruler.add_gazetteer(gazetteer(tmp_path, "nasa,NASA,ORG,agency,National Aeronautics and Space Administration,POT,\n"))
-    doc = ruler(nlp("POT and the national aeronautics and space administration, not the pot or Nasa."))
+    ruler(nlp, gazetteer(tmp_path, "nasa,NASA,ORG,agency,National Aeronautics and Space Administration,POT,\n"))
+    doc = nlp("POT and the national aeronautics and space administration, not the pot or Nasa.")
     assert ents(doc) == [
         ("POT", "ORG", "nasa"),
         ("national aeronautics and space administration", "ORG", "nasa"),
@@ -34,15 +40,15 @@ def test_cased_and_any_case_surfaces(tmp_path: Path) -> None:
 
 def test_longest_match_wins_across_attributes(tmp_path: Path) -> None:
     nlp = spacy.blank("en")
-    ruler = GazetteerRuler(nlp)
-    ruler.add_gazetteer(
+    ruler(
+        nlp,
         gazetteer(
             tmp_path,
             "esa,ESA,ORG,agency,,,\n"
             "esa-council,ESA Council,ORG,body,esa council,,\n",
-        )
+        ),
     )
-    doc = ruler(nlp("The ESA Council met; ESA staff waited."))
+    doc = nlp("The ESA Council met; ESA staff waited.")
     assert ents(doc) == [("ESA Council", "ORG", "esa-council"), ("ESA", "ORG", "esa")]
 
 
@@ -50,12 +56,10 @@ def test_overwrite_replaces_model_entities_and_fill_does_not(tmp_path: Path) -> 
     nlp = spacy.blank("en")
     g = gazetteer(tmp_path, "usa,United States,GPE,country,,,no\n")
     text = "The United States Department of Justice and the United States agreed."
-    strong, weak = GazetteerRuler(nlp), GazetteerRuler(nlp, overwrite_ents=False)
-    strong.add_gazetteer(g)
-    weak.add_gazetteer(g)
+    strong, weak = ruler(nlp, g), ruler(nlp, g, overwrite_ents=False)
 
     def with_model_entity():
-        doc = nlp(text)
+        doc = nlp.make_doc(text)  # the rulers run one by one below
         doc.ents = [Span(doc, 1, 6, label="ORG")]  # "United States Department of Justice"
         return doc
 
@@ -69,6 +73,17 @@ def test_overwrite_replaces_model_entities_and_fill_does_not(tmp_path: Path) -> 
 def test_only_the_selected_entries_are_added(tmp_path: Path) -> None:
     nlp = spacy.blank("en")
     g = gazetteer(tmp_path, "nasa,NASA,ORG,agency,,,\nusa,United States,GPE,country,,,no\n")
-    ruler = GazetteerRuler(nlp)
-    assert ruler.add_gazetteer(g, overriding=True) == 1
-    assert ents(ruler(nlp("NASA and the United States"))) == [("NASA", "ORG", "nasa")]
+    overriding = ruler(nlp, g, overrides_model=True)
+    assert ents(nlp("NASA and the United States")) == [("NASA", "ORG", "nasa")]
+    assert [entry_id for _, entry_id, _ in overriding.entries.values()] == ["nasa"]
+
+
+def test_a_saved_ruler_keeps_its_entries(tmp_path: Path) -> None:
+    """The saved pipeline holds the gazetteer: loading it does not read the original file."""
+    nlp = spacy.blank("en")
+    path = Path(gazetteer(tmp_path, "nasa,NASA,ORG,agency,,POT,\n"))
+    ruler(nlp, str(path))
+    nlp.to_disk(tmp_path / "saved")
+    path.unlink()
+    loaded = spacy.load(tmp_path / "saved")
+    assert ents(loaded("POT and NASA")) == [("POT", "ORG", "nasa"), ("NASA", "ORG", "nasa")]

@@ -13,56 +13,152 @@ Rules, not a model, in the spirit of the Gender Gap Tracker's speaker merging:
   (``the agency`` -> ``European Space Agency``).
 
 Only earlier mentions within ``window`` tokens are candidates; with none, the answer is
-``None`` (never a guess from thin air). Used by the quote stage for speakers and available
-to other stages for relation endpoints::
+``None`` (never a guess from thin air).
+
+The component ``extract_coref`` (after ``canonical_entities``) resolves every pronoun and
+definite description of a doc once and lists the answers in ``doc._.coref`` (:class:`CorefLink`
+records); the quote and relation stages read them through :func:`antecedents`. For one
+token, outside a pipeline::
 
     from extract.stages.coref import resolve
-    mention = resolve(token_or_span, mentions)   # Mention | None
+    mention = resolve(token_or_span, doc._.mentions)   # Mention | None
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Sequence
 
-from spacy.tokens import Span, Token
+import numpy
+from spacy.attrs import DEP, LOWER
+from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span, Token
 
+from extract.stages.data import DataComponent, data_lines, read_data
 from extract.stages.entities import Mention
+from extract.stages.extensions import user_data_key
+from extract.stages.grammar import (
+    DEFINITE_DETERMINERS,
+    GROUP_PRONOUNS,
+    NOMINAL_SUBJECT_DEPS,
+    PERSON_PRONOUNS_WITH_REFLEXIVES,
+    THING_ANTECEDENT_LABELS,
+    THING_PRONOUNS_WITH_REFLEXIVE,
+    has_definite_determiner,
+)
 from extract.stages.lemmas import lemma
 
-PERSON_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
-THING_PRONOUNS = {"it", "its", "itself"}
-GROUP_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
-THING_LABELS = ("ORG", "GPE", "NORP", "FAC")
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+NOUNS_FILE = "coref_nouns.txt"
 DEFAULT_WINDOW = 250  # tokens: a few paragraphs of news
 SUBJECT_PENALTY = 40  # tokens: about one sentence
+PRONOUNS = PERSON_PRONOUNS_WITH_REFLEXIVES | THING_PRONOUNS_WITH_REFLEXIVE | GROUP_PRONOUNS
+# Hashes for finding candidate tokens on arrays (uint64 on both sides: floats would collide).
+_PRONOUN_IDS = numpy.array([get_string_id(w) for w in sorted(PRONOUNS)], dtype=numpy.uint64)
+_DEFINITE_IDS = numpy.array([get_string_id(w) for w in sorted(DEFINITE_DETERMINERS)], dtype=numpy.uint64)
+_DET_ID = numpy.uint64(get_string_id("det"))
+
+
+@dataclass(frozen=True)
+class CorefLink:
+    """A pronoun or the head noun of a definite description, and the mention it refers to."""
+
+    start_char: int  # the referring token's characters
+    end_char: int
+    antecedent: Mention
+
+
+_KEY = user_data_key("coref")
+
+
+def _get_links(doc: Doc) -> list[CorefLink]:
+    rows = doc.user_data.get(_KEY)
+    if not rows:
+        return []
+    mentions = doc._.mentions
+    return [CorefLink(start, end, mentions[k]) for start, end, k in rows]
+
+
+def _set_links(doc: Doc, links: Sequence[CorefLink]) -> None:
+    # Stored as (start, end, index of the antecedent in doc._.mentions): plain values for msgpack.
+    index = {m: k for k, m in enumerate(doc._.mentions)}
+    doc.user_data[_KEY] = [(link.start_char, link.end_char, index[link.antecedent]) for link in links]
+
+
+Doc.set_extension("coref", getter=_get_links, setter=_set_links, force=True)
+
+
+def antecedents(doc: Doc) -> dict[int, Mention]:
+    """What each resolved token refers to, by the token's first character (``token.idx``)."""
+    return {link.start_char: link.antecedent for link in doc._.coref}
+
+
+def load_nouns(path: str | None = None) -> dict[str, frozenset[str]]:
+    """Head noun -> labels it may refer to, from a data file (the bundled one by default)."""
+    return parse_nouns(read_data(NOUNS_FILE, path))
 
 
 @lru_cache(maxsize=None)
-def load_nouns(path: str | None = None) -> dict[str, frozenset[str]]:
-    """Head noun -> labels it may refer to, from a data file (the bundled one by default)."""
-    text = (
-        open(path, encoding="utf-8").read()
-        if path
-        else (resources.files("extract") / "data" / "coref_nouns.txt").read_text(encoding="utf-8")
-    )
+def parse_nouns(raw: bytes) -> dict[str, frozenset[str]]:
     nouns: dict[str, frozenset[str]] = {}
-    for line in text.splitlines():
+    for line in data_lines(raw):
         parts = line.split()
-        if parts and not parts[0].startswith("#") and len(parts) > 1:
+        if len(parts) > 1:
             nouns[parts[0].lower()] = frozenset(parts[1:])
     return nouns
 
 
-def mention_at(token: Token, mentions: Sequence[Mention]) -> Mention | None:
-    """The mention whose span contains ``token``, if any."""
-    for m in mentions:
-        if m.span.start <= token.i < m.span.end:
-            return m
-    return None
+@Language.factory(
+    "extract_coref",
+    default_config={"nouns_path": None, "window": DEFAULT_WINDOW},
+    assigns=["doc._.coref"],
+    requires=["doc._.mentions", "token.pos", "token.dep"],
+)
+def make_coref(nlp: Language, name: str, *, nouns_path: str | None, window: int) -> Coreference:
+    """Resolve pronouns and definite descriptions to earlier mentions into ``doc._.coref``.
+
+    nouns_path: head nouns and the labels they may refer to; None for the bundled file.
+    window: how many tokens back an antecedent may start.
+    """
+    return Coreference(nouns_path=nouns_path, window=window)
+
+
+class Coreference(DataComponent):
+    """Set ``doc._.coref``: every pronoun and definite description that resolves, once per doc."""
+
+    def __init__(self, *, nouns_path: str | None = None, window: int = DEFAULT_WINDOW) -> None:
+        super().__init__({NOUNS_FILE: nouns_path})
+        self.window = window
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = doc._.mentions
+        resolver = Resolver(doc, mentions, window=self.window, nouns=parse_nouns(self.data(NOUNS_FILE)))
+        links = []
+        for i in _candidates(doc):
+            token = doc[i]
+            if resolver.mention_at(token) is not None:
+                continue  # a name is itself, not a link
+            antecedent = resolver.resolve(token)
+            if antecedent is not None:
+                links.append(CorefLink(token.idx, token.idx + len(token.text), antecedent))
+        doc._.coref = links
+        return doc
+
+
+def _candidates(doc: Doc) -> list[int]:
+    """Tokens that may refer back: pronouns, and nouns with a definite determiner.
+
+    Found on arrays: most tokens are neither, and making a Token of every word is the cost.
+    """
+    if not len(doc):
+        return []
+    lower_dep = doc.to_array([LOWER, DEP])
+    found = set(numpy.flatnonzero(numpy.isin(lower_dep[:, 0], _PRONOUN_IDS)).tolist())
+    determiners = (lower_dep[:, 1] == _DET_ID) & numpy.isin(lower_dep[:, 0], _DEFINITE_IDS)
+    found.update(doc[int(i)].head.i for i in numpy.flatnonzero(determiners))
+    return sorted(found)
 
 
 def resolve(
@@ -79,57 +175,70 @@ def resolve(
     to the best earlier mention as described in the module docstring.
     """
     token = target.root if isinstance(target, Span) else target
-    own = mention_at(token, mentions)
-    if own is not None:
-        return own
-    lower = token.lower_
-    if lower in PERSON_PRONOUNS:
-        return _nearest(token, mentions, ("PERSON",), window)
-    if lower in THING_PRONOUNS or lower in GROUP_PRONOUNS:
-        return _nearest(token, mentions, THING_LABELS, window)
-    if token.pos_ in {"NOUN", "PROPN"} and _is_definite(token):
-        noun = lemma(token)
-        labels = (nouns if nouns is not None else load_nouns()).get(noun)
-        if labels:
-            return _nearest(token, mentions, tuple(sorted(labels)), window, noun=noun)
-    return None
+    return Resolver(token.doc, mentions, window=window, nouns=nouns).resolve(token)
 
 
-def _is_definite(token: Token) -> bool:
-    """'the agency', 'this company': a determiner that points back, not 'an agency'."""
-    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in token.children)
+class Resolver:
+    """The rules of the module docstring over one document's mentions, sorted once."""
 
+    def __init__(
+        self, doc: Doc, mentions: Sequence[Mention], *, window: int = DEFAULT_WINDOW, nouns: dict[str, frozenset[str]] | None = None
+    ) -> None:
+        self.doc = doc
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.window = window
+        self.nouns = nouns if nouns is not None else load_nouns()
+        self._subject: dict[int, bool] = {}  # by mention start
 
-def _nearest(
-    token: Token, mentions: Sequence[Mention], labels: tuple[str, ...], window: int, *, noun: str = ""
-) -> Mention | None:
-    """Best earlier mention with one of ``labels``: earlier labels in the tuple win, then
-    (for a noun) names containing the noun, then subjects, then proximity."""
-    ordered = sorted(mentions, key=lambda m: m.span.start)
-    end = bisect_left([m.span.start for m in ordered], token.i)
-    candidates = [
-        m for m in ordered[:end]
-        if m.label in labels and m.span.end <= token.i and token.i - m.span.start <= window
-    ]
-    if not candidates:
+    def mention_at(self, token: Token) -> Mention | None:
+        """The mention whose span contains ``token``, if any (mentions do not overlap)."""
+        k = bisect_right(self.starts, token.i) - 1
+        return self.mentions[k] if k >= 0 and self.mentions[k].end > token.i else None
+
+    def resolve(self, token: Token) -> Mention | None:
+        own = self.mention_at(token)
+        if own is not None:
+            return own
+        lower = token.lower_
+        if lower in PERSON_PRONOUNS_WITH_REFLEXIVES:
+            return self._nearest(token, ("PERSON",))
+        if lower in THING_PRONOUNS_WITH_REFLEXIVE or lower in GROUP_PRONOUNS:
+            return self._nearest(token, THING_ANTECEDENT_LABELS)
+        if token.pos_ in {"NOUN", "PROPN"} and has_definite_determiner(token):
+            noun = lemma(token)
+            labels = self.nouns.get(noun)
+            if labels:
+                return self._nearest(token, tuple(sorted(labels)), noun=noun)
         return None
 
-    def cost(m: Mention) -> int:
-        # Token distance plus penalties: a non-subject counts as SUBJECT_PENALTY tokens further.
-        named = bool(noun) and noun in m.entity_name.lower()
-        return (
-            (token.i - m.span.start)
-            + (0 if _is_subject(m.span) else SUBJECT_PENALTY)
-            + (0 if named or not noun else window)
-            + labels.index(m.label) * window
-        )
+    def _nearest(self, token: Token, labels: tuple[str, ...], *, noun: str = "") -> Mention | None:
+        """Best earlier mention with one of ``labels``: earlier labels in the tuple win, then
+        (for a noun) names containing the noun, then subjects, then proximity."""
+        window = self.window
+        lo, hi = bisect_left(self.starts, token.i - window), bisect_left(self.starts, token.i)
+        candidates = [m for m in self.mentions[lo:hi] if m.label in labels and m.end <= token.i]
+        if not candidates:
+            return None
 
-    return min(candidates, key=cost)
+        def cost(m: Mention) -> int:
+            # Token distance plus penalties: a non-subject counts as SUBJECT_PENALTY tokens further.
+            named = bool(noun) and noun in m.entity_name.lower()
+            return (
+                (token.i - m.start)
+                + (0 if self._is_subject(m) else SUBJECT_PENALTY)
+                + (0 if named or not noun else window)
+                + labels.index(m.label) * window
+            )
 
+        return min(candidates, key=cost)
 
-def _is_subject(span: Span) -> bool:
-    """The mention is (or is in apposition to, or conjoined with) a clause's subject."""
-    root = span.root
-    while root.dep_ in {"appos", "conj", "compound"} and root.head is not root:
-        root = root.head
-    return root.dep_ in SUBJECT_DEPS
+    def _is_subject(self, mention: Mention) -> bool:
+        """The mention is (or is in apposition to, or conjoined with) a clause's subject."""
+        known = self._subject.get(mention.start)
+        if known is None:
+            root = self.doc[mention.start : mention.end].root
+            while root.dep_ in {"appos", "conj", "compound"} and root.head is not root:
+                root = root.head
+            known = self._subject[mention.start] = root.dep_ in NOMINAL_SUBJECT_DEPS
+        return known

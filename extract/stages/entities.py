@@ -3,7 +3,9 @@
 Gazetteer matches keep the gazetteer's id (set by the entity ruler as ``ent_id``). Model
 entities get the slug of their canonical name; within a document a short name ("Rogozin",
 "FSB", "Goddard") takes the id of the full name it refers to. The id is stored as the span's
-``kb_id`` so that it travels with the ``Doc``.
+``kb_id``, and every mention is listed in ``doc._.mentions`` (:class:`Mention` records) with
+its id, name, label and source. Component ``canonical_entities``: after the NER and the
+gazetteer rulers, before coreference, quotes and relations.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
 import numpy
@@ -22,70 +23,110 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from extract.names import slugify
+from extract.stages.data import DataComponent, data_lines, read_data
+from extract.stages.extensions import register_records
+from extract.stages.gazetteer import parse_gazetteer
+from extract.stages.grammar import (
+    CONJUNCT_LABELS,
+    NAME_LABELS,
+    SHORT_FORM_LABELS,
+    trim_span,
+)
 
-LEADING_STRIP_TAGS = {"DT", "PRP$", "PDT", "POS"}
-TRAILING_STRIP_TAGS = {"POS"}
-TRAILING_STRIP_TEXT = {"'s", "’s", "'", "’", ",", ".", ":", ";", "-", "—", "–"}
-# Labels whose mentions are names of something that can be referred to by a shorter name.
-NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART", "LAW"}
-# Labels of names whose first word alone can stand for the whole ("Goddard", "Kepler").
-SHORT_FORM_LABELS = {"ORG", "FAC", "GPE", "LOC", "PRODUCT"}
+GAZETTEER_FILE, FORENAMES_FILE, NAME_HEADS_FILE = "gazetteer.csv", "forenames.txt", "name_heads.csv"
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One entity mention with its resolved identity."""
+    """One entity mention with its resolved identity (``doc._.mentions``).
 
-    span: Span
+    ``start_char``/``end_char`` are character offsets into the text, ``start``/``end`` token
+    offsets (``doc[m.start:m.end]`` is the mention's span).
+    """
+
+    start_char: int
+    end_char: int
+    label: str
     entity_id: str
     entity_name: str
-    label: str
     source: str  # "gazetteer" or "model"
+    start: int
+    end: int
 
 
-def _data_lines(filename: str, path: str | None) -> list[str]:
-    """The lines of a user's file, or of the bundled ``extract/data/<filename>``, minus blanks and comments."""
-    text = open(path, encoding="utf-8").read() if path else (resources.files("extract") / "data" / filename).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+register_records("mentions", Mention)
 
 
-@lru_cache(maxsize=None)
 def load_forenames(path: str | None = None) -> frozenset[str]:
     """Given names from a data file (the bundled one by default), one per line."""
-    return frozenset(line.strip() for line in _data_lines("forenames.txt", path))
+    return parse_forenames(read_data(FORENAMES_FILE, path))
+
+
+def load_name_heads(path: str | None = None) -> dict[str, str]:
+    """Last words of names that are not people's, with their label, from a CSV data file."""
+    return parse_name_heads(read_data(NAME_HEADS_FILE, path))
 
 
 @lru_cache(maxsize=None)
-def load_name_heads(path: str | None = None) -> dict[str, str]:
-    """Last words of names that are not people's, with their label, from a CSV data file."""
-    return {row["word"].strip(): row["label"].strip() for row in csv.DictReader(_data_lines("name_heads.csv", path))}
+def parse_forenames(raw: bytes) -> frozenset[str]:
+    return frozenset(line.strip() for line in data_lines(raw))
 
 
-@Language.factory("canonical_entities", default_config={"forenames_path": None, "name_heads_path": None})
-def make_canonical_entities(nlp: Language, name: str, *, forenames_path: str | None, name_heads_path: str | None) -> "CanonicalEntities":
-    return CanonicalEntities(forenames=load_forenames(forenames_path), name_heads=load_name_heads(name_heads_path))
+@lru_cache(maxsize=None)
+def parse_name_heads(raw: bytes) -> dict[str, str]:
+    return {row["word"].strip(): row["label"].strip() for row in csv.DictReader(data_lines(raw))}
 
 
-class CanonicalEntities:
-    """Trim entity spans and resolve each to an id stored in ``span.kb_id_``."""
+@Language.factory(
+    "canonical_entities",
+    default_config={"gazetteer_path": None, "forenames_path": None, "name_heads_path": None},
+    assigns=["doc.ents", "doc._.mentions"],
+    requires=["doc.ents", "token.pos", "token.tag", "token.dep"],
+)
+def make_canonical_entities(
+    nlp: Language, name: str, *, gazetteer_path: str | None, forenames_path: str | None, name_heads_path: str | None
+) -> CanonicalEntities:
+    """Trim entity spans, give each an id and a name, and list them in ``doc._.mentions``.
 
-    def __init__(self, *, forenames: frozenset[str] = frozenset(), name_heads: dict[str, str] | None = None) -> None:
-        self.forenames = forenames
-        self.name_heads = name_heads or {}
+    Each ``*_path`` names a data file; None for the bundled one in ``extract/data/``.
+    """
+    return CanonicalEntities(gazetteer_path=gazetteer_path, forenames_path=forenames_path, name_heads_path=name_heads_path)
+
+
+class CanonicalEntities(DataComponent):
+    """Trim entity spans, resolve each to an id stored in ``span.kb_id_``, set ``doc._.mentions``."""
+
+    def __init__(self, *, gazetteer_path: str | None = None, forenames_path: str | None = None, name_heads_path: str | None = None) -> None:
+        super().__init__({GAZETTEER_FILE: gazetteer_path, FORENAMES_FILE: forenames_path, NAME_HEADS_FILE: name_heads_path})
+        self._indexed: bytes | None = None  # the gazetteer bytes the look-ups below were made from
         # Gazetteer surfaces, so a model span that is exactly a gazetteer name gets its id.
         self.alias_index: dict[tuple[str, bool], str] = {}
+        # Gazetteer id -> (name, label), for the names of mentions.
+        self.names: dict[str, tuple[str, str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
+        self._index_gazetteer()
+        forenames = parse_forenames(self.data(FORENAMES_FILE))
+        name_heads = parse_name_heads(self.data(NAME_HEADS_FILE))
         spans = [part for e in doc.ents for part in split_span(e)]
         spans = [s for s in (trim_span(e) for e in spans) if s is not None]
         spans = [self._gazetteer_id(s) for s in spans]
-        spans = [_person_by_forename(s, self.forenames) for s in spans]
-        spans = [_label_by_head(s, self.name_heads) for s in spans]
+        spans = [_person_by_forename(s, forenames) for s in spans]
+        spans = [_label_by_head(s, name_heads) for s in spans]
         spans = _add_conjunct_mentions(doc, spans)
         spans = _add_surname_mentions(doc, spans)
-        doc.ents = resolve_ids(spans, self.name_heads)
+        doc.ents = resolve_ids(spans, name_heads)
+        doc._.mentions = mentions_of(doc, self.names)
         return doc
 
+    def _index_gazetteer(self) -> None:
+        raw = self.data(GAZETTEER_FILE)
+        if raw is self._indexed:
+            return
+        gazetteer = parse_gazetteer(raw, self.paths[GAZETTEER_FILE] or GAZETTEER_FILE)
+        self.alias_index = gazetteer.alias_index()
+        self.names = {e.id: (e.name, e.label) for e in gazetteer.entries}
+        self._indexed = raw
 
     def _gazetteer_id(self, span: Span) -> Span:
         if span.id_ or not self.alias_index:
@@ -106,29 +147,6 @@ def split_span(span: Span) -> list[Span]:
         if left < right:
             parts.append(Span(span.doc, left, right, label=span.label_, span_id=span.id_))
     return parts
-
-
-def trim_span(span: Span) -> Span | None:
-    """Strip determiners, possessives and (for people) leading descriptors from a mention."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].tag_ in LEADING_STRIP_TAGS or doc[start].lower_ in {"the", "a", "an"}):
-        start += 1
-    if span.label_ == "PERSON":
-        # "American Mark Vande Hei": a descriptor before the name is not part of it.
-        while end - start > 1 and (doc[start].tag_ in {"JJ", "NNPS"} or doc[start].ent_iob_ == "" and doc[start].is_lower):
-            start += 1
-    while end > start and (doc[end - 1].tag_ in TRAILING_STRIP_TAGS or doc[end - 1].text in TRAILING_STRIP_TEXT):
-        end -= 1
-    while start < end and (doc[start].is_punct or doc[start].is_space):
-        start += 1
-    while end > start and doc[end - 1].is_space:
-        end -= 1
-    if start >= end:
-        return None
-    if (start, end) == (span.start, span.end):
-        return span
-    return Span(doc, start, end, label=span.label_, span_id=span.id_)
 
 
 def _person_by_forename(span: Span, forenames: frozenset[str]) -> Span:
@@ -159,7 +177,7 @@ def _label_by_head(span: Span, heads: dict[str, str]) -> Span:
 
 def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     """'Apple and Google': an untagged proper noun conjoined with an entity shares its label."""
-    label_of = {i: s.label_ for s in spans for i in range(s.start, s.end) if s.label_ in {"ORG", "GPE", "PERSON"}}
+    label_of = {i: s.label_ for s in spans for i in range(s.start, s.end) if s.label_ in CONJUNCT_LABELS}
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra: list[Span] = []
     dep_pos = doc.to_array([DEP, POS])
@@ -223,9 +241,9 @@ def resolve_ids(spans: list[Span], name_heads: dict[str, str] | None = None) -> 
         elif (place := _place_for(span, places, surnames)) is not None:
             entity_id, label = place.id_ or slugify(place.text), place.label_
         else:
-            full = _full_name_for(span, full_people)
-            if full is not None:
-                entity_id, label = slugify(full.text), "PERSON"
+            full_name = _full_name_for(span, full_people)
+            if full_name is not None:
+                entity_id, label = slugify(full_name.text), "PERSON"
             else:
                 entity_id = slugify(span.text) or span.text
         resolved.append(Span(span.doc, span.start, span.end, label=label, kb_id=entity_id, span_id=span.id_))
@@ -318,8 +336,8 @@ def _add_acronym_mentions(spans: list[Span], acronyms: dict[str, Span]) -> list[
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
-def mentions(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None) -> list[Mention]:
-    """All entity mentions of a processed doc, with ids, names and sources.
+def mentions_of(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None) -> list[Mention]:
+    """All entity mentions of a doc whose entities have ids (``kb_id``), with names and sources.
 
     ``gazetteer_names`` maps a gazetteer id to its (name, label). A model entity's name is
     the longest mention text in the document that carries its id.
@@ -335,9 +353,9 @@ def mentions(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None
     for ent in doc.ents:
         if ent.id_:
             name, _ = gazetteer_names.get(ent.id_, (ent.text, ent.label_))
-            result.append(Mention(ent, ent.id_, name, ent.label_, "gazetteer"))
+            result.append(Mention(ent.start_char, ent.end_char, ent.label_, ent.id_, name, "gazetteer", ent.start, ent.end))
         else:
             # A short form linked to a gazetteer entry ("Goddard") is named as the entry.
             name = gazetteer_names[ent.kb_id_][0] if ent.kb_id_ in gazetteer_names else longest[ent.kb_id_]
-            result.append(Mention(ent, ent.kb_id_, name, ent.label_, "model"))
+            result.append(Mention(ent.start_char, ent.end_char, ent.label_, ent.kb_id_, name, "model", ent.start, ent.end))
     return result

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
+
+from extract.stages.data import bundled_path
 
 COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model"]
 
@@ -56,7 +57,7 @@ class Gazetteer:
 
 
 def default_gazetteer_path() -> Path:
-    return Path(str(resources.files("extract") / "data" / "gazetteer.csv"))
+    return bundled_path("gazetteer.csv")
 
 
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
@@ -66,6 +67,11 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
         raw = path.read_bytes()
     except OSError as err:
         raise GazetteerError(f"{path}: cannot read gazetteer ({err.strerror})") from None
+    return parse_gazetteer(raw, str(path))
+
+
+def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
+    """Check and read the bytes of a gazetteer CSV; ``path`` names it in errors."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -98,7 +104,7 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
                 overrides_model=(row.get("overrides_model") or "yes").strip().lower() not in {"no", "false", "0"},
             )
         )
-    return Gazetteer(entries=entries, path=str(path), digest=hashlib.sha256(raw).hexdigest())
+    return Gazetteer(entries=entries, path=path, digest=hashlib.sha256(raw).hexdigest())
 
 
 def _split(value: str | None) -> tuple[str, ...]:

@@ -12,20 +12,25 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-OPEN_MARKS = {"“", "«", "„", "‘", "‹"}
-CLOSE_MARKS = {"”", "»", "’", "›"}
-STRAIGHT_MARKS = {'"', "'"}
-SENTENCE_END = {".", "!", "?", "…"}
+from extract.stages.grammar import (
+    CLOSING_MARKS,
+    OPENING_MARKS,
+    SENTENCE_END,
+    STRAIGHT_MARKS,
+)
+
 # Tokens that join what is on both sides ("NASA / Esther Lee", "(1966) — Portrait of ...").
 JOINERS = {"/", "—", "–"}
 # Only a token next to one of these, or after a line break, can get a hint.
-TRIGGER_IDS = numpy.array([get_string_id(t) for t in OPEN_MARKS | CLOSE_MARKS | STRAIGHT_MARKS | JOINERS], dtype=numpy.uint64)
+TRIGGER_IDS = numpy.array(
+    [get_string_id(t) for t in set(OPENING_MARKS) | set(CLOSING_MARKS) | STRAIGHT_MARKS | JOINERS], dtype=numpy.uint64
+)
 
 
 def is_closing_mark(token: Token) -> bool:
     """A quote mark that closes a quotation (attached to what precedes it)."""
     text = token.text
-    if text in CLOSE_MARKS:
+    if text in CLOSING_MARKS:
         return text != "’" or not _inside_word(token)
     if text in STRAIGHT_MARKS:
         doc = token.doc
@@ -38,7 +43,7 @@ def is_closing_mark(token: Token) -> bool:
 def is_opening_mark(token: Token) -> bool:
     """A quote mark that opens a quotation (attached to what follows it)."""
     text = token.text
-    if text in OPEN_MARKS:
+    if text in OPENING_MARKS:
         return text not in ("‘",) or not _inside_word(token)
     if text in STRAIGHT_MARKS:
         doc = token.doc
@@ -55,8 +60,12 @@ def _inside_word(token: Token) -> bool:
     return bool(left and right)
 
 
-@Language.factory("quote_sentence_hints", default_config={"split_on_newlines": True})
-def make_quote_sentence_hints(nlp: Language, name: str, *, split_on_newlines: bool) -> "QuoteSentenceHints":
+@Language.factory("quote_sentence_hints", default_config={"split_on_newlines": True}, assigns=["token.is_sent_start"])
+def make_quote_sentence_hints(nlp: Language, name: str, *, split_on_newlines: bool) -> QuoteSentenceHints:
+    """Sentence starts at line breaks, none inside quote attributions; before the parser.
+
+    split_on_newlines: a line break starts a sentence (unless the line is hard-wrapped).
+    """
     return QuoteSentenceHints(split_on_newlines=split_on_newlines)
 
 

@@ -1,0 +1,242 @@
+"""Who speaks: the subject of a reporting verb, widened to the entity it names or stands for.
+
+Subjects come from the parse, with repairs for parses the small model often gets wrong
+(inverted cues, 'according to' sources taken for subjects, conjoined objects); a subject is
+widened to its mention, an apposition, a pronoun's or description's antecedent
+(``doc._.coref``) or the organisation a spokesperson speaks for.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from extract.stages.entities import Mention
+from extract.stages.grammar import (
+    ACTIVE_SUBJECT_DEPS,
+    DASHES,
+    NAME_LABELS,
+    SELF_REFERENCE_PRONOUNS,
+    SUBJECT_RELATIVE_PRONOUNS,
+    has_definite_determiner,
+)
+from extract.stages.lemmas import lemma
+from extract.stages.quotes.index import DocIndex
+from extract.stages.quotes.marks import MarkedSpan, mark_closes
+from extract.stages.quotes.records import Speaker
+
+
+def _subject_of(cue: Token) -> Token | None:
+    """The subject of a reporting verb: its own, a coordinated or governing verb's, or the
+    agent of a passive; ``who`` in a relative clause stands for the noun it modifies."""
+    verb, steps = cue, 0
+    while steps < 4:
+        subject = next((c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS), None)
+        if subject is None:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                subject = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if subject is not None:
+            if subject.lower_ in SUBJECT_RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            return _repair_according_subject(_repair_conjoined_subject(subject))
+        if verb.head.i != verb.i and (
+            verb.dep_ in {"conj", "xcomp"} or verb.dep_ in {"advcl", "acl"} and verb.tag_ in {"VBG", "VBN"}
+        ):
+            # 'criticized ... and said', 'went on to say', '..., noting on Twitter "..."'
+            verb, steps = verb.head, steps + 1
+            if cue.dep_ == "advcl" and verb.dep_ == "ccomp" and verb.head.pos_ == "VERB":
+                verb = verb.head  # 'said the 36 must face charges, adding ...': parsed inside the clause
+            continue
+        if verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            return verb.head
+        # '“...,” said a protester': the parser often takes an inverted subject for an object.
+        after = next((c for c in verb.children if c.i > verb.i and c.left_edge.i == verb.i + 1 and c.pos_ in {"NOUN", "PROPN"}), None)
+        if after is not None and verb is cue and verb.i > 0 and _is_close_mark_before(verb):
+            return after
+        return None
+    return None
+
+
+def _is_close_mark_before(verb: Token) -> bool:
+    """The verb follows a closing quote mark (with at most a comma between): '...,” said X'."""
+    doc = verb.doc
+    for k in (verb.i - 1, verb.i - 2):
+        if k >= 0 and mark_closes(doc[k]):
+            return True
+        if k >= 0 and not doc[k].is_punct:
+            return False
+    return False
+
+
+def _repair_according_subject(subject: Token) -> Token:
+    """'According to agency ISNA, the prosecutor, Ali Mehr, said': the parser makes the
+    source the subject and the speaker its apposition; the apposition is the speaker."""
+    left = subject.left_edge.i
+    doc = subject.doc
+    if left > 0 and doc[left - 1].lower_ == "to" and doc[left - 1].head.lower_ == "according":
+        appos = next((c for c in subject.children if c.dep_ == "appos"), None)
+        if appos is not None:
+            return appos
+    return subject
+
+
+def _repair_conjoined_subject(subject: Token) -> Token:
+    """'brought the American X and the own NASA noted': a conjoined subject right after a
+    verb that lacks an object is a parse error; its first part is that verb's object."""
+    conjuncts = [c for c in subject.children if c.dep_ == "conj"]
+    if not conjuncts:
+        return subject
+    left = subject.left_edge.i
+    if left == 0:
+        return subject
+    before = subject.doc[left - 1]
+    if before.is_punct:
+        return subject
+    for _ in range(3):  # 'brought to Earth the American X': climb from 'Earth' to 'brought'
+        if before.pos_ == "VERB":
+            break
+        before = before.head
+    if (
+        before.pos_ == "VERB" and before.i < left and before.i != subject.head.i
+        and not any(c.dep_ in {"dobj", "obj"} for c in before.children)
+    ):
+        return conjuncts[-1]
+    return subject
+
+
+def speaker_of(index: DocIndex, cue: Token) -> Speaker | None:
+    """The speaker of a reporting verb, as a mention where one can be found."""
+    subject = _subject_of(cue)
+    if subject is not None and index.owner[subject.i] != index.owner[cue.i]:
+        return None  # a word inside the quote is never its speaker
+    return None if subject is None else speaker_from_token(index, subject)
+
+
+def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
+    """Widen a subject token to its entity: the mention holding it, an apposition, a pronoun's
+    or description's antecedent, or the organisation a spokesperson speaks for."""
+    doc = index.doc
+    own = index.mention_of.get(token.i)
+    if own is not None:
+        return _mention_speaker(own)
+    appositions = [m for m in (index.mention_of.get(c.i) for c in _appositions(token)) if m is not None and m.label in NAME_LABELS]
+    if appositions:
+        people = [m for m in appositions if m.label == "PERSON"]
+        return _mention_speaker((people or appositions)[0])
+    if token.lower_ in SELF_REFERENCE_PRONOUNS:
+        return Speaker(token.idx, token.idx + len(token.text), None)
+    if token.pos_ == "PRON" or _definite(token):
+        resolved = index.antecedents.get(token.idx)
+        if resolved is not None and resolved.label in NAME_LABELS:
+            return Speaker(token.idx, token.idx + len(token.text), resolved)
+        if token.pos_ == "PRON":
+            return Speaker(token.idx, token.idx + len(token.text), None)
+    # 'an Interpol spokesperson', 'a spokesman for NASA', 'NASA's statement'.
+    for child in token.children:
+        targets = [child]
+        if child.dep_ == "prep" and child.lower_ in {"for", "of", "from", "at", "with"}:
+            targets = [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ not in {"compound", "poss", "nmod", "amod"}:
+            continue
+        for target in targets:
+            m = index.mention_of.get(target.i)
+            if m is not None and m.label == "ORG":
+                return Speaker(token.idx, token.idx + len(token.text), m)
+    start = token.i
+    while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
+        start -= 1
+    return Speaker(doc[start].idx, token.idx + len(token.text), None)
+
+
+def _appositions(token: Token) -> list[Token]:
+    """Appositions of ``token`` and of the object of its 'of' phrase ('the director of
+    Roscosmos, Dmitry Rogozin,' is often parsed with the name hanging off 'Roscosmos')."""
+    found = [c for c in token.children if c.dep_ == "appos"]
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                found += [c for c in obj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+    return found
+
+
+def _definite(token: Token) -> bool:
+    return token.pos_ in {"NOUN", "PROPN"} and has_definite_determiner(token)
+
+
+def _mention_speaker(m: Mention) -> Speaker | None:
+    if m.label not in NAME_LABELS:
+        return Speaker(m.start_char, m.end_char, None)
+    return Speaker(m.start_char, m.end_char, m)
+
+
+def according_speaker(index: DocIndex, according: Token) -> Speaker | None:
+    """X in 'according to X': a mention in the object phrase (its owner first: 'its website')."""
+    doc = index.doc
+    to = doc[according.i + 1]
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        obj = next((c for c in according.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return None
+    own = index.mention_of.get(obj.i)
+    if own is not None:
+        return _mention_speaker(own)
+    for child in obj.children:
+        if child.dep_ == "poss":
+            return speaker_from_token(index, child)
+    return speaker_from_token(index, obj)
+
+
+def colon_speaker(index: DocIndex, span: MarkedSpan, cues: frozenset[str]) -> tuple[Speaker, Token | None] | None:
+    """'X said:' or 'a statement from X:' just before the quote (possibly on the line above)."""
+    text, doc = index.text, index.doc
+    i = span.open_char - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0 or text[i] != ":" or text[i + 1 : span.open_char].count("\n") > 2:
+        return None
+    colon = index.token_at(i)
+    sent = index.sents[index.sent_of(colon)]
+    narration = [t for t in doc[sent.start : colon] if index.owner[t.i] == -1]
+    verbs = [t for t in narration if t.pos_ == "VERB" and lemma(t) in cues]
+    for verb in reversed(verbs):
+        speaker = speaker_of(index, verb)
+        if speaker is not None:
+            return speaker, verb
+    names = [index.mention_of[t.i] for t in narration if t.i in index.mention_of]
+    names = [m for m in names if m.label in {"PERSON", "ORG"}]
+    if not names:
+        return None
+    # 'a statement from X on the passing of Y:': the source or the subject, not the topic.
+    sources = [m for m in names if _is_source(doc[m.start : m.end].root)]
+    people = [m for m in (sources or names) if m.label == "PERSON"]
+    chosen = (people or sources or names)[0]
+    return Speaker(chosen.start_char, chosen.end_char, chosen), None
+
+
+def _is_source(root: Token) -> bool:
+    """A subject, or the object of 'from'/'by' ('a statement from X')."""
+    return root.dep_ in ACTIVE_SUBJECT_DEPS or root.dep_ == "pobj" and root.head.lower_ in {"from", "by"}
+
+
+def dash_speaker(index: DocIndex, span: MarkedSpan) -> Speaker | None:
+    """'“...” – Dr. Jane Roe, chief scientist': a dash and a name right after the quote."""
+    text = index.text
+    i = (span.close_char + 1) if span.close_char is not None else span.end
+    newlines = 0
+    while i < len(text) and text[i].isspace():
+        newlines += text[i] == "\n"
+        i += 1
+    if newlines > 2:
+        return None
+    if i >= len(text) or text[i] not in DASHES:
+        return None
+    line_end = text.find("\n", i)
+    line_end = len(text) if line_end < 0 else line_end
+    stop = min(line_end, i + 60)
+    for m in index.mentions:
+        if i < m.start_char < stop and m.label in {"PERSON", "ORG"}:
+            return Speaker(m.start_char, m.end_char, m)
+    return None
+
+
