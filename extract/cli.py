@@ -19,8 +19,8 @@ from rich.progress import (
 from rich.table import Table
 
 from extract.pipeline import DEFAULT_MODEL, ModelNotFound
-from extract.store.tables import DocResult, table_rows
 from extract.stages.gazetteer import GazetteerError
+from extract.store.tables import DocResult, table_rows
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Extract sentences, entities, quotes and relations from news articles.")
 err_console = Console(stderr=True)
@@ -47,7 +47,10 @@ def run(
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
 ) -> None:
     """Process articles into the CSV tables of SCHEMA.md."""
-    from extract.engines.base import ENGINES, EngineError  # imports neither Ray nor spaCy
+    from extract.engines.base import (  # imports neither Ray nor spaCy
+        ENGINES,
+        EngineError,
+    )
     from extract.runner import RunOptions
     from extract.runner import run as run_batch
 

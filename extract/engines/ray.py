@@ -15,7 +15,13 @@ import logging
 import socket
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from extract.engines.base import Done, EngineError, EngineSettings, ExtractorFactory, RecordProcessor
+from extract.engines.base import (
+    Done,
+    EngineError,
+    EngineSettings,
+    ExtractorFactory,
+    RecordProcessor,
+)
 from extract.readers import Record
 from extract.store.tables import DocResult
 

@@ -329,7 +329,9 @@ def evaluate(
     golds = load_gold(gold_dir, only)
     started = time.perf_counter()
     if extractor_factory is None:
-        from extract.process import Extractor  # spaCy loads only once the gold set is known good
+        from extract.process import (
+            Extractor,  # spaCy loads only once the gold set is known good
+        )
 
         extractor: RecordProcessor = Extractor(model, gazetteer)
     else:
