@@ -65,7 +65,7 @@ class Edge:
     predicates: Counter = field(default_factory=Counter)
 
 
-def relation_graph(nodes: list[Node], relations: list[tuple[str, str, str]], size: int = 640) -> str:
+def relation_graph(nodes: list[Node], relations: list[tuple[str, str, str]], width: int = 700, height: int = 480) -> str:
     """SVG of the relations (subject id, predicate, object id) between ``nodes``; "" when none."""
     ids = {n.entity_id for n in nodes}
     edges: dict[tuple[str, str], Edge] = {}
@@ -80,25 +80,25 @@ def relation_graph(nodes: list[Node], relations: list[tuple[str, str, str]], siz
     shown = sorted((n for n in nodes if n.entity_id in linked), key=lambda n: (n.label, -n.mentions, n.entity_id))
     if not shown:
         return ""
-    centre = size / 2
-    radius = size / 2 - 150
+    cx0, cy0 = width / 2, height / 2
+    radius = min(height / 2 - 20, width / 2 - 140)  # labels go sideways: leave them room
     where: dict[str, tuple[float, float, float]] = {}
     for i, node in enumerate(shown):
         angle = 2 * math.pi * i / len(shown) - math.pi / 2
-        where[node.entity_id] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
+        where[node.entity_id] = (cx0 + radius * math.cos(angle), cy0 + radius * math.sin(angle), angle)
     most = max(n.mentions for n in shown)
     names = {n.entity_id: n.name for n in shown}
-    out = [f'<svg class="graph" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="relations between the most-mentioned entities">']
+    out = [f'<svg class="graph" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="relations between the most-mentioned entities">']
     for edge in sorted(edges.values(), key=lambda e: (e.count, e.a, e.b)):
         x1, y1, _ = where[edge.a]
         x2, y2, _ = where[edge.b]
         # Curve towards the centre, like a chord diagram: crossings stay readable.
-        cx, cy = (x1 + x2) / 4 + centre / 2, (y1 + y2) / 4 + centre / 2
-        width = 1 + math.log2(edge.count)
+        cx, cy = (x1 + x2) / 4 + cx0 / 2, (y1 + y2) / 4 + cy0 / 2
+        stroke = 1 + math.log2(edge.count)
         what = ", ".join(f"{p} ({n})" if n > 1 else p for p, n in edge.predicates.most_common(4))
         title = f"{names[edge.a]} – {names[edge.b]}: {edge.count} relation{'s' * (edge.count != 1)}: {what}"
         out.append(
-            f'<path d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" stroke-width="{width:.1f}">'
+            f'<path d="M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" stroke-width="{stroke:.1f}">'
             f"<title>{escape(title)}</title></path>"
         )
     for node in shown:
@@ -115,7 +115,7 @@ def relation_graph(nodes: list[Node], relations: list[tuple[str, str, str]], siz
     return "".join(out)
 
 
-def _short(name: str, width: int = 24) -> str:
+def _short(name: str, width: int = 22) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
