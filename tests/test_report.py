@@ -19,7 +19,7 @@ from extract.pipeline import DEFAULT_MODEL
 from extract.report import ReportError, build_report
 from extract.report.text import Mark, document_text, markup, read_source, rebuild_text
 from extract.runner import RunOptions, run
-from tests.conftest import SharedPipeline
+from conftest import SharedPipeline
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SCRIPT = "<script>alert(1)</script>"
@@ -188,7 +188,7 @@ def test_every_link_of_every_page_resolves(report_run):
 
 
 def test_article_pages_show_the_article_text_and_one_element_per_quote(report_run):
-    out, site, tables = report_run
+    _, site, tables = report_run
     pages = doc_pages(site, tables)
     quotes = tables.quotes.groupby("doc_id")["quote_id"].apply(list).to_dict()
     origins = Counter()
