@@ -207,6 +207,30 @@ def eval_command(
     raise typer.Exit(outcome.exit_code)
 
 
+@app.command()
+def report(
+    out_dir: Path = typer.Argument(..., help="A run's output folder (the tables `extract run` wrote)."),
+    to: Optional[Path] = typer.Option(None, "--to", help="Folder for the report (default: OUT_DIR/report); an earlier report there is replaced."),
+    open_: bool = typer.Option(False, "--open", help="Open the overview in the default web browser."),
+) -> None:
+    """Write a static site of the run's tables: overview, articles, speakers and entities."""
+    from extract.report import ReportError, build_report
+
+    try:
+        summary = build_report(out_dir, to)
+    except ReportError as err:
+        _fail(str(err))
+    err_console.print(
+        f"report: {summary.pages:,} pages, {summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s → {escape(str(summary.index))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if open_:
+        import webbrowser
+
+        webbrowser.open(summary.index.resolve().as_uri())
+
+
 def main() -> None:
     app()
 
