@@ -27,7 +27,6 @@ class Extractor:
     ) -> None:
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else load_gazetteer(gazetteer)
         self.nlp = build_pipeline(model, self.gazetteer)
-        self.names = {e.id: (e.name, e.label) for e in self.gazetteer.entries}
         self.batcher = Batcher(self, batch_size=batch_size, batch_chars=batch_chars)
 
     def process(self, records: Iterable[Record]) -> Iterator[DocResult]:
@@ -36,10 +35,6 @@ class Extractor:
         Groups, parse batches and memory zones: see ``extract.engines.batching.Batcher``.
         """
         return self.batcher.process(records)
-
-    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
-        """Parsed documents, without rows (and outside the batching of ``process``)."""
-        return self.nlp.pipe(texts)
 
     def document_rows(self, record: Record, doc: Doc) -> DocResult:
         """All rows of one parsed document."""
