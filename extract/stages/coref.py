@@ -3,17 +3,21 @@
 Rules, not a model, in the spirit of the Gender Gap Tracker's speaker merging:
 
 - a token inside an entity mention is that mention;
-- ``he``/``she`` (and their other forms) -> the nearest earlier PERSON mention, where a
-  non-subject counts as about a sentence further away (the person the text is about wins
-  over an object mentioned in passing);
+- ``he``/``she`` (and their other forms) -> the nearest earlier PERSON mention of the same
+  sex where that is known (from the given name, ``extract/data/forename_gender.csv``, or an
+  honorific: ``Mrs.``, ``Sir``), where a non-subject counts as about a sentence further away
+  and a name inside a prepositional phrase another sentence further (the person the text
+  is about wins over a name mentioned in passing: ``in an interview with Dawn, she said``);
 - ``it``/``its`` -> the nearest earlier organisation-like mention (ORG, then GPE/NORP/FAC),
   ``they``/``their`` likewise (a group or organisation), subjects preferred;
 - ``the agency``, ``the company``, ... -> the nearest earlier mention with a label the head
   noun allows (``extract/data/coref_nouns.txt``), preferring a name that contains the noun
   (``the agency`` -> ``European Space Agency``).
 
-Only earlier mentions within ``window`` tokens are candidates; with none, the answer is
-``None`` (never a guess from thin air).
+Only earlier mentions within ``window`` tokens are candidates, and for a pronoun in the
+narration not the names inside quote marks (what a speaker talks about, or a nickname, is
+not what the narration's ``he`` refers to); with none, the answer is ``None`` (never a guess
+from thin air).
 
 The component ``extract_coref`` (after ``canonical_entities``) resolves every pronoun and
 definite description of a doc once and lists the answers in ``doc._.coref`` (:class:`CorefLink`
@@ -43,17 +47,22 @@ from extract.stages.extensions import user_data_key
 from extract.stages.grammar import (
     DEFINITE_DETERMINERS,
     GROUP_PRONOUNS,
+    HONORIFIC_GENDER,
     NOMINAL_SUBJECT_DEPS,
     PERSON_PRONOUNS_WITH_REFLEXIVES,
+    PRONOUN_GENDER,
     THING_ANTECEDENT_LABELS,
     THING_PRONOUNS_WITH_REFLEXIVE,
     has_definite_determiner,
 )
 from extract.stages.lemmas import lemma
+from extract.stages.quote_marks import marked_spans
 
 NOUNS_FILE = "coref_nouns.txt"
+GENDERS_FILE = "forename_gender.csv"
 DEFAULT_WINDOW = 250  # tokens: a few paragraphs of news
 SUBJECT_PENALTY = 40  # tokens: about one sentence
+PREPOSITION_PENALTY = 40  # a name in a prepositional phrase: one more sentence
 PRONOUNS = PERSON_PRONOUNS_WITH_REFLEXIVES | THING_PRONOUNS_WITH_REFLEXIVE | GROUP_PRONOUNS
 # Hashes for finding candidate tokens on arrays (uint64 on both sides: floats would collide).
 _PRONOUN_IDS = numpy.array([get_string_id(w) for w in sorted(PRONOUNS)], dtype=numpy.uint64)
@@ -100,6 +109,17 @@ def load_nouns(path: str | None = None) -> dict[str, frozenset[str]]:
     return parse_nouns(read_data(NOUNS_FILE, path))
 
 
+def load_genders(path: str | None = None) -> dict[str, str]:
+    """Given name -> "male" or "female", from a data file (the bundled one by default)."""
+    return parse_genders(read_data(GENDERS_FILE, path))
+
+
+@lru_cache(maxsize=None)
+def parse_genders(raw: bytes) -> dict[str, str]:
+    rows = (line.split(",") for line in data_lines(raw)[1:])  # after the header
+    return {name.strip(): gender.strip() for name, gender in rows}
+
+
 @lru_cache(maxsize=None)
 def parse_nouns(raw: bytes) -> dict[str, frozenset[str]]:
     nouns: dict[str, frozenset[str]] = {}
@@ -112,29 +132,32 @@ def parse_nouns(raw: bytes) -> dict[str, frozenset[str]]:
 
 @Language.factory(
     "extract_coref",
-    default_config={"nouns_path": None, "window": DEFAULT_WINDOW},
+    default_config={"nouns_path": None, "genders_path": None, "window": DEFAULT_WINDOW},
     assigns=["doc._.coref"],
     requires=["doc._.mentions", "token.pos", "token.dep"],
 )
-def make_coref(nlp: Language, name: str, *, nouns_path: str | None, window: int) -> Coreference:
+def make_coref(nlp: Language, name: str, *, nouns_path: str | None, genders_path: str | None, window: int) -> Coreference:
     """Resolve pronouns and definite descriptions to earlier mentions into ``doc._.coref``.
 
     nouns_path: head nouns and the labels they may refer to; None for the bundled file.
+    genders_path: given names and the sex they imply; None for the bundled file.
     window: how many tokens back an antecedent may start.
     """
-    return Coreference(nouns_path=nouns_path, window=window)
+    return Coreference(nouns_path=nouns_path, genders_path=genders_path, window=window)
 
 
 class Coreference(DataComponent):
     """Set ``doc._.coref``: every pronoun and definite description that resolves, once per doc."""
 
-    def __init__(self, *, nouns_path: str | None = None, window: int = DEFAULT_WINDOW) -> None:
-        super().__init__({NOUNS_FILE: nouns_path})
+    def __init__(self, *, nouns_path: str | None = None, genders_path: str | None = None, window: int = DEFAULT_WINDOW) -> None:
+        super().__init__({NOUNS_FILE: nouns_path, GENDERS_FILE: genders_path})
         self.window = window
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.mentions
-        resolver = Resolver(doc, mentions, window=self.window, nouns=parse_nouns(self.data(NOUNS_FILE)))
+        resolver = Resolver(
+            doc, mentions, window=self.window, nouns=parse_nouns(self.data(NOUNS_FILE)), genders=parse_genders(self.data(GENDERS_FILE))
+        )
         links = []
         for i in _candidates(doc):
             token = doc[i]
@@ -145,6 +168,22 @@ class Coreference(DataComponent):
                 links.append(CorefLink(token.idx, token.idx + len(token.text), antecedent))
         doc._.coref = links
         return doc
+
+
+def entity_genders(doc: Doc, mentions: Sequence[Mention], genders: dict[str, str]) -> dict[str, str]:
+    """The sex of each person entity of the doc, by ``entity_id``, where one mention tells it:
+    a given name of one sex, or an honorific before the name. Entities whose mentions
+    disagree are left out (unknown), so agreement never rules out the right person."""
+    found: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        first = doc[m.start]
+        gender = HONORIFIC_GENDER.get(doc[m.start - 1].lower_, "") if m.start > 0 else ""
+        gender = gender or HONORIFIC_GENDER.get(first.lower_, "") or genders.get(first.text, "")
+        if gender:
+            found.setdefault(m.entity_id, set()).add(gender)
+    return {entity_id: next(iter(sexes)) for entity_id, sexes in found.items() if len(sexes) == 1}
 
 
 def _candidates(doc: Doc) -> list[int]:
@@ -167,6 +206,7 @@ def resolve(
     *,
     window: int = DEFAULT_WINDOW,
     nouns: dict[str, frozenset[str]] | None = None,
+    genders: dict[str, str] | None = None,
 ) -> Mention | None:
     """The entity mention ``target`` refers to, or None.
 
@@ -175,21 +215,37 @@ def resolve(
     to the best earlier mention as described in the module docstring.
     """
     token = target.root if isinstance(target, Span) else target
-    return Resolver(token.doc, mentions, window=window, nouns=nouns).resolve(token)
+    return Resolver(token.doc, mentions, window=window, nouns=nouns, genders=genders).resolve(token)
 
 
 class Resolver:
     """The rules of the module docstring over one document's mentions, sorted once."""
 
     def __init__(
-        self, doc: Doc, mentions: Sequence[Mention], *, window: int = DEFAULT_WINDOW, nouns: dict[str, frozenset[str]] | None = None
+        self,
+        doc: Doc,
+        mentions: Sequence[Mention],
+        *,
+        window: int = DEFAULT_WINDOW,
+        nouns: dict[str, frozenset[str]] | None = None,
+        genders: dict[str, str] | None = None,
     ) -> None:
         self.doc = doc
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.window = window
         self.nouns = nouns if nouns is not None else load_nouns()
+        self.genders = entity_genders(doc, self.mentions, genders if genders is not None else load_genders())
+        # Character bounds of the top-level quoted stretches, to tell narration from quotes.
+        quoted = [(s.open_char, s.close_char if s.close_char is not None else s.end) for s in marked_spans(doc) if s.parent is None]
+        self.quote_starts = [start for start, _ in quoted]
+        self.quote_ends = [end for _, end in quoted]
         self._subject: dict[int, bool] = {}  # by mention start
+        self._in_phrase: dict[int, bool] = {}
+        # Pronouns already resolved, in document order: (token index, antecedent, is a subject).
+        # A later pronoun may take the same antecedent through them ("she said ... She also
+        # said"), so the chain of the person being written about beats a name in between.
+        self.chain: list[tuple[int, Mention, bool]] = []
 
     def mention_at(self, token: Token) -> Mention | None:
         """The mention whose span contains ``token``, if any (mentions do not overlap)."""
@@ -202,7 +258,10 @@ class Resolver:
             return own
         lower = token.lower_
         if lower in PERSON_PRONOUNS_WITH_REFLEXIVES:
-            return self._nearest(token, ("PERSON",))
+            found = self._nearest(token, ("PERSON",), gender=PRONOUN_GENDER.get(lower, ""))
+            if found is not None:
+                self.chain.append((token.i, found, token.dep_ in NOMINAL_SUBJECT_DEPS))
+            return found
         if lower in THING_PRONOUNS_WITH_REFLEXIVE or lower in GROUP_PRONOUNS:
             return self._nearest(token, THING_ANTECEDENT_LABELS)
         if token.pos_ in {"NOUN", "PROPN"} and has_definite_determiner(token):
@@ -212,14 +271,18 @@ class Resolver:
                 return self._nearest(token, tuple(sorted(labels)), noun=noun)
         return None
 
-    def _nearest(self, token: Token, labels: tuple[str, ...], *, noun: str = "") -> Mention | None:
-        """Best earlier mention with one of ``labels``: earlier labels in the tuple win, then
-        (for a noun) names containing the noun, then subjects, then proximity."""
+    def _nearest(self, token: Token, labels: tuple[str, ...], *, noun: str = "", gender: str = "") -> Mention | None:
+        """Best earlier mention with one of ``labels`` (and of ``gender`` where both are known):
+        earlier labels in the tuple win, then (for a noun) names containing the noun, then
+        subjects, then names outside prepositional phrases, then proximity."""
         window = self.window
         lo, hi = bisect_left(self.starts, token.i - window), bisect_left(self.starts, token.i)
-        candidates = [m for m in self.mentions[lo:hi] if m.label in labels and m.end <= token.i]
-        if not candidates:
-            return None
+        narration = not self._quoted(token.idx)
+        candidates = [
+            m for m in self.mentions[lo:hi]
+            if m.label in labels and m.end <= token.i and self.genders.get(m.entity_id, gender) == gender
+            and not (narration and self._quoted(m.start_char))
+        ]
 
         def cost(m: Mention) -> int:
             # Token distance plus penalties: a non-subject counts as SUBJECT_PENALTY tokens further.
@@ -227,11 +290,34 @@ class Resolver:
             return (
                 (token.i - m.start)
                 + (0 if self._is_subject(m) else SUBJECT_PENALTY)
+                + (PREPOSITION_PENALTY if self._in_prepositional_phrase(m) else 0)
                 + (0 if named or not noun else window)
                 + labels.index(m.label) * window
             )
 
-        return min(candidates, key=cost)
+        scored = [(cost(m), m.start, m) for m in candidates]
+        if gender:
+            scored += [
+                (token.i - i + (0 if subject else SUBJECT_PENALTY), i, m)
+                for i, m, subject in self.chain
+                if token.i - i <= window and self.genders.get(m.entity_id, gender) == gender
+            ]
+        if not scored:
+            return None
+        return min(scored, key=lambda item: (item[0], -item[1]))[2]
+
+    def _quoted(self, char: int) -> bool:
+        """The character lies inside quote marks."""
+        k = bisect_right(self.quote_starts, char) - 1
+        return k >= 0 and char < self.quote_ends[k]
+
+    def _in_prepositional_phrase(self, mention: Mention) -> bool:
+        """The mention is the object of a preposition ('an interview with Dawn'), not an agent ('by X')."""
+        known = self._in_phrase.get(mention.start)
+        if known is None:
+            root = self.doc[mention.start : mention.end].root
+            known = self._in_phrase[mention.start] = root.dep_ == "pobj" and root.head.dep_ != "agent"
+        return known
 
     def _is_subject(self, mention: Mention) -> bool:
         """The mention is (or is in apposition to, or conjoined with) a clause's subject."""

@@ -24,6 +24,15 @@ PERSON_PRONOUNS_WITH_REFLEXIVES = PERSON_PRONOUNS | {"himself", "herself"}
 THING_PRONOUNS = frozenset({"it", "its"})
 THING_PRONOUNS_WITH_REFLEXIVE = THING_PRONOUNS | {"itself"}
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+# The sex a person pronoun or an honorific implies ("Mrs. Lee" is a woman), for agreement.
+PRONOUN_GENDER = {
+    **dict.fromkeys(("he", "him", "his", "himself"), "male"),
+    **dict.fromkeys(("she", "her", "hers", "herself"), "female"),
+}
+HONORIFIC_GENDER = {
+    **dict.fromkeys(("mr", "mr.", "mister", "sir", "lord", "king", "prince", "sheikh", "father"), "male"),
+    **dict.fromkeys(("mrs", "mrs.", "ms", "ms.", "miss", "madam", "madame", "dame", "lady", "queen", "princess", "sister"), "female"),
+}
 # First and second person: a speaker referring to themselves or the listener, never resolved.
 SELF_REFERENCE_PRONOUNS = frozenset({"i", "we", "you", "me", "us"})
 # Relative pronouns that can be a relative clause's subject ('the agency, which said ...').

@@ -48,7 +48,7 @@ from extract.stages.entities import Mention
 from extract.stages.quotes.direct import continuations, direct_quotes
 from extract.stages.quotes.index import DocIndex
 from extract.stages.quotes.indirect import indirect_quotes
-from extract.stages.quotes.marks import MarkedSpan, find_marked_spans, is_quotation
+from extract.stages.quote_marks import MarkedSpan, find_marked_spans, is_quotation, marked_spans
 from extract.stages.quotes.records import Quote
 
 __all__ = ["Quote", "MarkedSpan", "QuoteExtractor", "extract_quotes", "find_marked_spans", "is_quotation", "load_reporting_verbs"]
@@ -123,7 +123,7 @@ def extract_quotes(
     """
     direct_cues, indirect_cues = cues if cues is not None else load_reporting_verbs()
     text = doc.text  # built anew on every access: read it once
-    marked = find_marked_spans(text)
+    marked = marked_spans(doc, text)
     index = DocIndex(
         doc, mentions, marked, text=text, antecedents=antecedents or {}, cues=direct_cues | indirect_cues, sents=sents
     )

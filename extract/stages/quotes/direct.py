@@ -6,7 +6,7 @@ from spacy.tokens import Token
 
 from extract.stages.lemmas import lemma
 from extract.stages.quotes.index import DocIndex
-from extract.stages.quotes.marks import MarkedSpan, is_quotation
+from extract.stages.quote_marks import MarkedSpan, is_quotation
 from extract.stages.quotes.records import Quote, inherit, with_speaker
 from extract.stages.quotes.speakers import (
     according_speaker,
@@ -113,7 +113,11 @@ def continuations(index: DocIndex, direct: list[tuple[int, Quote]], indirect: li
     for pos, (k, q) in enumerate(zip(keys, quotes)):
         if k is None or q.method != "direct:none" or not _wholly_quoted(index, index.marked[k]):
             continue
-        prev = next((p for p in range(pos - 1, -1, -1) if quotes[p].speaker_start_char is not None), None)
+        # The quote continued is a top-level one: a quote nested in it ('She told me, ‘...’')
+        # does not speak for the paragraphs after it.
+        prev = next(
+            (p for p in range(pos - 1, -1, -1) if quotes[p].speaker_start_char is not None and _top_level(index, keys[p])), None
+        )
         if prev is None or quotes[prev].end_char > q.start_char:
             continue
         if sentences(pos)[0] - sentences(prev)[1] <= 1:
@@ -122,10 +126,18 @@ def continuations(index: DocIndex, direct: list[tuple[int, Quote]], indirect: li
         k, q = keys[pos], quotes[pos]
         if k is None or q.method != "direct:none" or index.marked[k].close_char is not None:
             continue
-        nxt = quotes[pos + 1]
-        if keys[pos + 1] is not None and nxt.speaker_start_char is not None and sentences(pos + 1)[0] - sentences(pos)[1] <= 1:
+        following = next((p for p in range(pos + 1, len(quotes)) if _top_level(index, keys[p])), None)
+        if following is None:
+            continue
+        nxt = quotes[following]
+        if keys[following] is not None and nxt.speaker_start_char is not None and sentences(following)[0] - sentences(pos)[1] <= 1:
             quotes[pos] = inherit(q, nxt)
     return quotes
+
+
+def _top_level(index: DocIndex, key: int | None) -> bool:
+    """An indirect quote, or a direct quote not nested in another."""
+    return key is None or index.marked[key].parent is None
 
 
 def _wholly_quoted(index: DocIndex, span: MarkedSpan) -> bool:

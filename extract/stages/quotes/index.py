@@ -9,7 +9,7 @@ from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
 from extract.stages.entities import Mention
-from extract.stages.quotes.marks import MarkedSpan
+from extract.stages.quote_marks import MarkedSpan
 
 
 class DocIndex:

@@ -21,7 +21,7 @@ from extract.stages.grammar import (
 )
 from extract.stages.lemmas import lemma
 from extract.stages.quotes.index import DocIndex
-from extract.stages.quotes.marks import MarkedSpan, mark_closes
+from extract.stages.quote_marks import MarkedSpan, mark_closes
 from extract.stages.quotes.records import Speaker
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from extract.stages.grammar import (
     CLOSING_MARKS,
@@ -27,6 +27,20 @@ class MarkedSpan:
     open_char: int
     close_char: int | None  # None: closed by a paragraph break
     parent: int | None  # index of the enclosing span in the list, for nested quotes
+
+
+_KEY = "extract.marked_spans"
+
+
+def marked_spans(doc: Doc, text: str | None = None) -> list[MarkedSpan]:
+    """:func:`find_marked_spans` of the doc's text, found once per doc (coreference and the
+    quote stage both read them) and kept in ``doc.user_data`` as plain tuples."""
+    stored = doc.user_data.get(_KEY)
+    if stored is None:
+        spans = find_marked_spans(doc.text if text is None else text)
+        doc.user_data[_KEY] = [astuple(span) for span in spans]
+        return spans
+    return [MarkedSpan(*values) for values in stored]
 
 
 def find_marked_spans(text: str) -> list[MarkedSpan]:
