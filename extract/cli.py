@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -56,7 +57,12 @@ def _run_failure(err: Exception, out: Path) -> str:
     if isinstance(err, sqlite3.Error):
         return f"the run could not finish: the result cache in {out / '.cache'} failed: {err}"
     if isinstance(err, OSError):
-        where = f": {err.filename}" if err.filename else ""
+        if err.filename:
+            where = f": {err.filename}"
+        elif err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            where = f" (writing to {out})"
+        else:
+            where = ""
         return f"the run could not finish: {err.strerror or err}{where}"
     return f"the run could not finish: {type(err).__name__}: {err} (set {DEBUG_VARIABLE}=1 for the traceback)"
 

@@ -133,7 +133,7 @@ def test_a_full_disk_is_one_line_exit_3_and_leaves_no_temporary_file(unreadable_
     monkeypatch.setattr(TableWriter, "write", no_space)
     result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(out), "--force"])
     assert result.exit_code == 3
-    assert one_line_error(result.output) == "error: the run could not finish: No space left on device"
+    assert one_line_error(result.output) == f"error: the run could not finish: No space left on device (writing to {out})"
     assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
     assert (out / "documents.csv").read_bytes() == before
 
