@@ -409,7 +409,7 @@ def check(corpus: Corpus, out: Path, figures: Figures) -> Figures:
 
 def run_cli(inputs: list[Path], out: Path, workers: int) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "extract.cli", "run", *map(str, inputs), "--out", str(out), "--workers", str(workers), "--max-chars", str(MAX_CHARS)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
 
 
