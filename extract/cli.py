@@ -90,7 +90,7 @@ def run(
     from extract.runner import run as run_batch
     from extract.store.lock import OutputLocked
 
-    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         _fail(f"input not found: {', '.join(missing)}")
     if engine not in ENGINES:

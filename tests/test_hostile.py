@@ -36,7 +36,7 @@ HOSTILE = [
 
 def hostile_result(doc_id: str, texts: list[str]) -> dict[str, Any]:
     """A document whose every text cell, in every table, is one of ``texts``."""
-    values = {"documents": [], "sentences": [], "entities": [], "quotes": [], "relations": []}  # type: dict[str, list]
+    values: dict[str, list] = {"documents": [], "sentences": [], "entities": [], "quotes": [], "relations": []}
     for i, text in enumerate(texts):
         for table in values:
             if table == "documents" and i:
