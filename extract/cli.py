@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from pathlib import Path
 from typing import Optional
 
@@ -29,9 +31,40 @@ MODEL_OPTION = typer.Option(DEFAULT_MODEL, "--model", help="Any installed spaCy 
 GAZETTEER_OPTION = typer.Option(None, "--gazetteer", exists=True, dir_okay=False, help="Gazetteer CSV (default: the bundled space-sector one).")
 
 
-def _fail(message: str, code: int = 2) -> None:
+# Exit codes of `extract run` (README, "Usage"): a script can tell them apart.
+EXIT_FAILED_DOCUMENTS = 1  # the run finished; some documents are error rows
+EXIT_USAGE = 2  # bad usage: missing input, model or gazetteer, --out naming a file, ...
+EXIT_RUN_FAILED = 3  # the run itself could not finish: disk full, read-only output, locked, a bug
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+DEBUG_VARIABLE = "EXTRACT_DEBUG"  # set to 1 for the traceback of an unexpected error
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _not_a_folder(out: Path) -> Path | None:
+    """The first existing path of ``out`` and its parents, when it is not a folder."""
+    for path in (out, *out.parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None
+
+
+def _run_failure(err: Exception, out: Path) -> str:
+    """One line for an error that stopped a run (the traceback only with EXTRACT_DEBUG=1)."""
+    if isinstance(err, sqlite3.Error):
+        return f"the run could not finish: the result cache in {out / '.cache'} failed: {err}"
+    if isinstance(err, OSError):
+        if err.filename:
+            where = f": {err.filename}"
+        elif err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            where = f" (writing to {out})"
+        else:
+            where = ""
+        return f"the run could not finish: {err.strerror or err}{where}"
+    return f"the run could not finish: {type(err).__name__}: {err} (set {DEBUG_VARIABLE}=1 for the traceback)"
 
 
 @app.command()
@@ -45,20 +78,29 @@ def run(
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Largest document accepted, in characters."),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (a Ray cluster; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
+    spreadsheet_safe: bool = typer.Option(False, "--spreadsheet-safe", help="Mark text cells starting with = + - @ with a leading ' so spreadsheets do not run them as formulas."),
 ) -> None:
-    """Process articles into the CSV tables of SCHEMA.md."""
+    """Process articles into the CSV tables of SCHEMA.md.
+
+    Exit codes: 0 every document was processed, 1 some failed (error rows), 2 bad usage,
+    3 the run could not finish (nothing written over the previous tables), 130 interrupted.
+    """
     from extract.engines.base import (  # imports neither Ray nor spaCy
         ENGINES,
         EngineError,
     )
     from extract.runner import RunOptions
     from extract.runner import run as run_batch
+    from extract.store.lock import OutputLocked
 
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         _fail(f"input not found: {', '.join(missing)}")
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
+    blocking = _not_a_folder(out)
+    if blocking is not None:
+        _fail(f"--out must be a folder, but {blocking} is a file")
     options = RunOptions(
         model=model,
         gazetteer=str(gazetteer) if gazetteer else None,
@@ -67,6 +109,7 @@ def run(
         max_chars=max_chars,
         engine=engine,
         address=address,
+        spreadsheet_safe=spreadsheet_safe,
     )
     words = 0
     with Progress(
@@ -91,10 +134,20 @@ def run(
             summary = run_batch(inputs, out, options, progress=advance)
         except (ModelNotFound, GazetteerError, EngineError) as err:
             _fail(str(err))
+        except OutputLocked as err:
+            _fail(str(err), EXIT_RUN_FAILED)
+        except KeyboardInterrupt:
+            _fail(f"interrupted; finished documents are kept in {out / '.cache'}: run the same command again to resume", EXIT_INTERRUPTED)
+        except Exception as err:
+            # Every input fault is an error row by now: what is left is the environment (a
+            # full disk, a read-only folder) or a bug. One line, a distinct exit code.
+            if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+                raise
+            _fail(_run_failure(err, out), EXIT_RUN_FAILED)
     summary.words = words
     _print_summary(summary)
     if summary.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED_DOCUMENTS)
 
 
 def _print_summary(summary) -> None:

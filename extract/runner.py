@@ -16,6 +16,7 @@ import importlib.metadata
 import os
 import time
 from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -27,8 +28,9 @@ from extract.engines.batching import BATCH_CHARS, BATCH_SIZE
 from extract.pipeline import INSTALL_HINT, ModelNotFound, model_available
 from extract.readers import DEFAULT_MAX_CHARS, Record, iter_records
 from extract.stages.gazetteer import Gazetteer, load_gazetteer
-from extract.store.cache import ResultCache, record_key, run_key
+from extract.store.cache import ResultCache, is_pipeline, record_key, run_key
 from extract.store.cache import model_meta as cached_model_meta
+from extract.store.lock import OutputLock
 from extract.store.tables import SCHEMA_VERSION, DocResult, TableWriter
 
 
@@ -42,6 +44,7 @@ class RunOptions:
     batch_size: int = BATCH_SIZE
     engine: str = "local"
     address: str | None = None
+    spreadsheet_safe: bool = False  # see extract.store.tables.spreadsheet_safe
 
 
 @dataclass
@@ -83,19 +86,51 @@ def run(
     there as soon as it is finished, so an interrupted run loses nothing already done. The
     tables themselves are replaced only when the run completes. ``extractor_factory`` builds
     the per-document core in the engine (default: the spaCy pipeline of ``options.model``).
+    One run at a time may write ``out_dir``; another raises ``OutputLocked`` at once.
     """
     started = time.perf_counter()
     gazetteer = load_gazetteer(options.gazetteer)
     # A missing model fails here, before any output is touched.
     if not model_available(options.model):
         raise ModelNotFound(f"spaCy model {options.model!r} is not installed: {INSTALL_HINT}")
+    if not is_pipeline(options.model):
+        raise ModelNotFound(f"{options.model!r} is not a spaCy pipeline (it has no meta.json or config.cfg): {INSTALL_HINT}")
     engine = make_engine(options.engine, engine_settings(options, gazetteer), extractor_factory)
     out_dir = Path(out_dir)
     summary = RunSummary(out_dir=out_dir)
     categories = {e.id: e.category for e in gazetteer.entries}
     key_of_run = run_key(cached_model_meta(options.model), gazetteer.digest, row_options(options))
-    cache = ResultCache(out_dir, reset=options.force)
-    writer = TableWriter(out_dir, categories)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        # One run at a time per folder (OutputLocked otherwise); released however the run ends.
+        stack.enter_context(OutputLock(out_dir))
+        cache = ResultCache(out_dir, reset=options.force)
+        stack.callback(cache.close)
+        writer = TableWriter(out_dir, categories, spreadsheet_safe=options.spreadsheet_safe)
+        try:
+            _write_all(inputs, options, engine, cache, writer, key_of_run, summary, progress)
+            summary.seconds = time.perf_counter() - started
+            writer.close(manifest(options, gazetteer, inputs, summary, engine))
+        except BaseException:
+            writer.abort()
+            raise
+        # Only a complete run may forget results it did not use: an interrupted one keeps all.
+        cache.prune()
+    summary.counts = dict(writer.counts)
+    return summary
+
+
+def _write_all(
+    inputs: list[Path],
+    options: RunOptions,
+    engine: Engine,
+    cache: ResultCache,
+    writer: TableWriter,
+    key_of_run: str,
+    summary: RunSummary,
+    progress: Progress | None,
+) -> None:
+    """Every record's rows into ``writer``, in input order: from the cache, or from ``engine``."""
 
     def emit(result: DocResult) -> None:
         writer.write(result)
@@ -108,9 +143,9 @@ def run(
             progress(result)
 
     # Input order is kept with a queue of every document not yet written: cached ones and
-    # reader errors wait there (as keys, not rows, so memory stays flat) for the engine's
-    # results of the documents before them.
-    queue: deque[tuple[str, str, Record | None]] = deque()
+    # reader errors wait there (as keys, sources and text-less records, so memory stays flat)
+    # for the engine's results of the documents before them.
+    queue: deque[tuple[str, str, Record | None, str]] = deque()
     stored: set[str] = set()
     keys_in_flight: dict[str, str] = {}
 
@@ -118,12 +153,12 @@ def run(
         for record in iter_records(inputs, max_chars=options.max_chars):
             key = record_key(key_of_run, record)
             if not options.force and cache.has(key):
-                queue.append(("cached", key, None))
+                queue.append(("cached", key, None, record.source))
             elif not record.ok:
                 # Without its text: an oversized document must not wait in memory.
-                queue.append(("unreadable", key, dataclasses.replace(record, text="")))
+                queue.append(("unreadable", key, dataclasses.replace(record, text=""), record.source))
             else:
-                queue.append(("new", key, None))
+                queue.append(("new", key, None, record.source))
                 keys_in_flight[record.doc_id] = key
                 yield record
 
@@ -137,11 +172,13 @@ def run(
 
     def flush_waiting() -> None:
         while queue and queue[0][0] != "new":
-            kind, key, record = queue.popleft()
+            kind, key, record, source = queue.popleft()
             if kind == "cached":
                 result = cache.get(key)
                 if result is None:  # unreadable entry: cannot happen unless the store is damaged
                     raise RuntimeError(f"cached result {key} vanished; run again with --force")
+                # The key holds the resolved path: this run may have typed it differently.
+                result["documents"][0]["source"] = source
                 summary.reused += 1
             else:
                 from extract.rows import error_result
@@ -151,34 +188,22 @@ def run(
                 cache.put(key, result)
             emit(result)
 
-    try:
-        new = to_process()
-        first = next(new, None)
-        # The engine starts only when some document is new: a fully cached re-run loads no pipeline.
-        if first is not None:
-            for result in engine.process(chain([first], new), on_done=store):
-                flush_waiting()
-                kind, key, _ = queue.popleft()
-                doc_id = result["documents"][0]["doc_id"]
-                if kind != "new" or keys_in_flight.get(doc_id) != key:
-                    raise RuntimeError(f"engine returned {doc_id!r} out of order")
-                store(result)
-                del keys_in_flight[doc_id]
-                stored.discard(key)
-                summary.processed += 1
-                emit(result)
-        flush_waiting()
-        summary.seconds = time.perf_counter() - started
-        writer.close(manifest(options, gazetteer, inputs, summary, engine))
-    except BaseException:
-        writer.abort()
-        cache.close()
-        raise
-    # Only a complete run may forget results it did not use: an interrupted one keeps all.
-    cache.prune()
-    cache.close()
-    summary.counts = dict(writer.counts)
-    return summary
+    new = to_process()
+    first = next(new, None)
+    # The engine starts only when some document is new: a fully cached re-run loads no pipeline.
+    if first is not None:
+        for result in engine.process(chain([first], new), on_done=store):
+            flush_waiting()
+            kind, key, _, _ = queue.popleft()
+            doc_id = result["documents"][0]["doc_id"]
+            if kind != "new" or keys_in_flight.get(doc_id) != key:
+                raise RuntimeError(f"engine returned {doc_id!r} out of order")
+            store(result)
+            del keys_in_flight[doc_id]
+            stored.discard(key)
+            summary.processed += 1
+            emit(result)
+    flush_waiting()
 
 
 def row_options(options: RunOptions) -> dict:
@@ -212,7 +237,13 @@ def manifest(options: RunOptions, gazetteer: Gazetteer, inputs: list[Path], summ
         "gazetteer": {"path": gazetteer.path, "sha256": gazetteer.digest, "entries": len(gazetteer.entries)},
         "engine": engine.describe(),
         "inputs": [str(p) for p in inputs],
-        "options": {"max_chars": options.max_chars, "batch_size": options.batch_size, "batch_chars": BATCH_CHARS, "force": options.force},
+        "options": {
+            "max_chars": options.max_chars,
+            "batch_size": options.batch_size,
+            "batch_chars": BATCH_CHARS,
+            "force": options.force,
+            "spreadsheet_safe": options.spreadsheet_safe,
+        },
         "documents": {"total": summary.documents, "ok": summary.documents - summary.failed, "error": summary.failed},
         "cache": {"reused": summary.reused, "processed": summary.processed},
         "timings": {"seconds": round(summary.seconds, 3), "cpu_count": os.cpu_count()},

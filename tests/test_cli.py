@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from typer.testing import CliRunner
 
 import extract
 from extract.cli import app
+from extract.store.lock import OutputLock
+from extract.store.tables import TableWriter
 
 runner = CliRunner()
 
@@ -79,3 +83,97 @@ def test_show_picks_a_record_of_a_csv(data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["show", str(data_dir / "wikinews_2019_sample.csv"), "--doc", "nope"])
     assert result.exit_code == 2
+
+
+# --- exit codes (issue 18): 0 all ok, 1 some documents failed, 2 bad usage, 3 the run could not finish
+
+
+@pytest.fixture
+def unreadable_only(tmp_path: Path) -> Path:
+    """Inputs that are all error rows: a run writes tables without loading a pipeline."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    return folder
+
+
+def one_line_error(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+def test_out_naming_a_file_is_bad_usage(unreadable_only: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken.csv"
+    taken.write_text("x", encoding="utf-8")
+    for out in (taken, taken / "below"):
+        result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(out)])
+        assert result.exit_code == 2
+        assert "is a file" in one_line_error(result.output)
+    assert taken.read_text(encoding="utf-8") == "x"
+
+
+def test_a_module_that_is_not_a_pipeline_is_bad_usage(unreadable_only: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o"), "--model", "pandas"])
+    assert result.exit_code == 2
+    assert "'pandas' is not a spaCy pipeline" in one_line_error(result.output)
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_full_disk_is_one_line_exit_3_and_leaves_no_temporary_file(unreadable_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", str(unreadable_only), "--out", str(out)]).exit_code == 1
+    before = (out / "documents.csv").read_bytes()
+
+    def no_space(self, result) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(TableWriter, "write", no_space)
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(out), "--force"])
+    assert result.exit_code == 3
+    assert one_line_error(result.output) == f"error: the run could not finish: No space left on device (writing to {out})"
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+    assert (out / "documents.csv").read_bytes() == before
+
+
+def test_a_read_only_output_folder_is_exit_3(unreadable_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root, for whom chmod does not make a folder read-only: refuse the writes instead.
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr("extract.store.tables.open", refuse, raising=False)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(out)])
+    assert result.exit_code == 3
+    assert one_line_error(result.output) == f"error: the run could not finish: Permission denied: {out / '.documents.csv.tmp'}"
+
+
+def test_a_folder_in_use_by_another_run_is_exit_3(unreadable_only: Path, tmp_path: Path) -> None:
+    with OutputLock(tmp_path):
+        result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path)])
+    assert result.exit_code == 3
+    assert f"another extract run (process {os.getpid()}) is writing to {tmp_path}" in one_line_error(result.output)
+
+
+def test_an_unexpected_error_is_one_line_exit_3_and_a_traceback_on_request(unreadable_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("extract.runner.iter_records", broken)
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert one_line_error(result.output) == "error: the run could not finish: ValueError: a bug (set EXTRACT_DEBUG=1 for the traceback)"
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o")], env={"EXTRACT_DEBUG": "1"})
+    assert isinstance(result.exception, ValueError)
+
+
+def test_ctrl_c_is_exit_130_with_how_to_resume(unreadable_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("extract.runner.iter_records", interrupted)
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 130
+    assert "run the same command again to resume" in one_line_error(result.output)

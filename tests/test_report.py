@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from conftest import SharedPipeline
 from typer.testing import CliRunner
 
 from extract import load
@@ -19,7 +20,6 @@ from extract.pipeline import DEFAULT_MODEL
 from extract.report import ReportError, build_report
 from extract.report.text import Mark, document_text, markup, read_source, rebuild_text
 from extract.runner import RunOptions, run
-from conftest import SharedPipeline
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SCRIPT = "<script>alert(1)</script>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ from extract.pipeline import DEFAULT_MODEL
 from extract.readers import Record
 from extract.runner import RunOptions, run
 from extract.store.cache import CACHE_DIR, DB_NAME, ResultCache, record_key, run_key
+from extract.store.lock import OutputLock, OutputLocked
 
 if TYPE_CHECKING:
     from conftest import SharedPipeline
@@ -202,3 +204,70 @@ def test_a_killed_run_resumes(articles: Path, clean: Path, tmp_path: Path, share
     assert summary.reused >= stored >= 2 and summary.processed < 8
     assert summary.processed + summary.reused in (8, 9)  # 9 when the empty file's row was stored too
     assert tables(out) == tables(clean)
+
+
+def test_a_second_run_into_a_folder_in_use_is_refused_and_changes_nothing(articles: Path, clean: Path, tmp_path: Path) -> None:
+    """Two runs into one --out at once spliced rows and pruned each other's results (issue 18)."""
+    out = tmp_path / "out"
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from extract.runner import RunOptions, run\n"
+        "run([Path(sys.argv[1])], Path(sys.argv[2]), RunOptions(model=sys.argv[3], batch_size=1),"
+        " progress=lambda result: time.sleep(0.3))\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script, str(articles), str(out), DEFAULT_MODEL], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 240
+        while not (out / CACHE_DIR / DB_NAME).exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert child.poll() is None, "the first run ended before the second started"
+        with pytest.raises(OutputLocked, match=rf"another extract run \(process {child.pid}\) is writing to {re.escape(str(out))}"):
+            run([articles], out, RunOptions(model=DEFAULT_MODEL, workers=1, force=True))
+    finally:
+        assert child.wait(timeout=240) == 0
+    assert tables(out) == tables(clean)  # the first run's tables, whole
+    assert ResultCache(out).count() == 9
+
+
+def test_the_lock_is_released_however_the_run_ends(articles: Path, tmp_path: Path, extractor) -> None:
+    class Failing:
+        def process(self, records):
+            raise Interrupted
+            yield
+
+    with pytest.raises(Interrupted):
+        run([articles], tmp_path, RunOptions(model=DEFAULT_MODEL, workers=1), extractor_factory=Failing)
+    with OutputLock(tmp_path):  # free again
+        pass
+
+
+def test_a_run_prunes_only_results_stored_before_it_began(tmp_path: Path) -> None:
+    old = ResultCache(tmp_path)
+    result = {"documents": [{"doc_id": "d"}]}
+    old.put("unused-old", result)  # type: ignore[arg-type]
+    old.close()
+    this_run = ResultCache(tmp_path)
+    this_run.put("mine", result)  # type: ignore[arg-type]
+    other = ResultCache(tmp_path)  # a writer that should not be there: the lock keeps it out
+    other.put("theirs", result)  # type: ignore[arg-type]
+    other.close()
+    assert this_run.prune() == 1
+    this_run.close()
+    keys = {row[0] for row in sqlite3.connect(tmp_path / CACHE_DIR / DB_NAME).execute("SELECT key FROM results")}
+    assert keys == {"mine", "theirs"}
+
+
+def test_the_cache_key_does_not_depend_on_how_the_path_was_typed(
+    articles: Path, tmp_path: Path, shared_pipeline: SharedPipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    run([articles], out, RunOptions(model=DEFAULT_MODEL), extractor_factory=shared_pipeline)
+    monkeypatch.chdir(articles.parent)
+    typed = Path(".") / articles.name / ".." / articles.name  # the same folder, typed another way
+    again = run([typed], out, RunOptions(model=DEFAULT_MODEL), extractor_factory=shared_pipeline)
+    assert (again.processed, again.reused) == (0, 9)
+    fresh = tmp_path / "fresh"
+    run([typed], fresh, RunOptions(model=DEFAULT_MODEL, force=True), extractor_factory=shared_pipeline)
+    assert tables(out) == tables(fresh)  # the source column says how the path was typed this time
+    assert f"{typed}/a0.txt".encode() in tables(out)["documents"]

@@ -7,8 +7,9 @@ the pipeline comes in through a ``Parser`` (``extract.process.Extractor``).
 
 from __future__ import annotations
 
+import re
 from itertools import islice
-from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from extract.readers import Record
 from extract.rows import error_result
@@ -25,6 +26,13 @@ BATCH_SIZE = 32
 BATCH_CHARS = 80_000
 # Documents per memory zone (after the first group).
 ZONE_DOCS = 128
+# spaCy's tokenizer peels affixes (quote marks, brackets, symbols, emoji, 's) off a stretch of
+# text without spaces one at a time, and scans the rest of the stretch at every step: 20,000
+# quote marks took 74 s. Long stretches are checked before parsing, and a document whose
+# stretches would cost more than AFFIX_BUDGET characters scanned (about 1 s) is not parsed.
+LONG_STRETCH = re.compile(r"\S{32,}")
+AFFIX_BUDGET = 4_000_000
+AFFIX_WINDOW = 64  # affixes are short: each is looked for in this many characters
 
 
 def batched(records: Iterable[Record], size: int = BATCH_SIZE, chars: int | None = BATCH_CHARS) -> Iterator[list[Record]]:
@@ -40,6 +48,48 @@ def batched(records: Iterable[Record], size: int = BATCH_SIZE, chars: int | None
         total += len(record.text)
     if batch:
         yield batch
+
+
+def affix_overload(tokenizer: Any, text: str, budget: int = AFFIX_BUDGET) -> str:
+    """Why tokenizing ``text`` would take too long ("" when it would not).
+
+    Counts, with the tokenizer's own prefix and suffix rules, the characters it would scan
+    peeling affixes off each long stretch without spaces, and stops counting at ``budget``.
+    """
+    prefix_search = getattr(tokenizer, "prefix_search", None)
+    suffix_search = getattr(tokenizer, "suffix_search", None)
+    if prefix_search is None and suffix_search is None:
+        return ""
+    cost = 0
+    for match in LONG_STRETCH.finditer(text):
+        stretch = match.group()
+        start, end = 0, len(stretch)
+        while prefix_search is not None and start < end:
+            found = prefix_search(stretch[start : start + AFFIX_WINDOW])
+            if found is None or found.end() == 0:
+                break
+            start += found.end()
+            cost += end - start
+            if cost > budget:
+                return _overload(match)
+        while suffix_search is not None and start < end:
+            window = max(start, end - AFFIX_WINDOW)
+            found = suffix_search(stretch[window:end])
+            if found is None or found.start() == found.end():
+                break
+            end = window + found.start()
+            cost += end - start
+            if cost > budget:
+                return _overload(match)
+    return ""
+
+
+def _overload(match: re.Match[str]) -> str:
+    return (
+        f"not parsed: {len(match.group()):,} characters without a space at character {match.start():,} "
+        "would be split one piece at a time (runs of quote marks, brackets or symbols take the "
+        "tokenizer quadratic time)"
+    )
 
 
 class Parser(Protocol):
@@ -88,8 +138,15 @@ class Batcher:
 
     def _process_batch(self, batch: list[Record]) -> Iterator[DocResult]:
         nlp = self.parser.nlp
-        good = [r for r in batch if r.ok]
+        tokenizer = getattr(nlp, "tokenizer", None)
         results: dict[int, DocResult] = {}
+        good = []
+        for record in batch:
+            overload = affix_overload(tokenizer, record.text) if record.ok else ""
+            if overload:
+                results[id(record)] = error_result(record, overload)
+            elif record.ok:
+                good.append(record)
         docs: list[Doc | Exception]
         try:
             docs = list(nlp.pipe(r.text for r in good))

@@ -6,10 +6,17 @@ import re
 from collections import Counter, defaultdict
 from datetime import datetime
 from html import escape
-from typing import Any, Iterator
+from typing import Any
 
 from extract.report.charts import Node, Point, relation_graph, timeline, top_by_label
-from extract.report.text import ENTITY_RANK, PART_RANK, QUOTE_RANK, Mark, document_text, markup
+from extract.report.text import (
+    ENTITY_RANK,
+    PART_RANK,
+    QUOTE_RANK,
+    Mark,
+    document_text,
+    markup,
+)
 from extract.store.load import Tables
 
 Row = dict[str, Any]

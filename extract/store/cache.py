@@ -52,18 +52,29 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def _model_folder(model: str) -> Path | None:
+    """The folder of the installed package named ``model``, or of a pipeline given as a path
+    (spaCy's order)."""
+    try:
+        spec = importlib.util.find_spec(model)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(model) if Path(model).is_dir() else None
+
+
+def is_pipeline(model: str) -> bool:
+    """Whether ``model`` looks like a spaCy pipeline: a folder or package with spaCy's meta.json
+    (or a saved pipeline's config.cfg). Checked without importing spaCy, so that a module that
+    is not a pipeline (``--model pandas``) is a clear error before anything is written."""
+    folder = _model_folder(model)
+    return folder is not None and ((folder / "meta.json").is_file() or (folder / "config.cfg").is_file())
+
+
 def model_meta(model: str) -> dict[str, str]:
     """Name and version of an installed spaCy pipeline, read from its meta.json (no spaCy import)."""
-    folder: Path | None = None
-    if (Path(model) / "meta.json").is_file():
-        folder = Path(model)
-    else:
-        try:
-            spec = importlib.util.find_spec(model)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.submodule_search_locations:
-            folder = Path(list(spec.submodule_search_locations)[0])
+    folder = _model_folder(model)
     if folder is not None and (folder / "meta.json").is_file():
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
@@ -91,8 +102,12 @@ def run_key(model: dict[str, str], gazetteer_digest: str, options: dict) -> str:
 
 
 def record_key(run: str, record: Record) -> str:
-    """The key of one document: the run key plus everything the record carries into the rows."""
-    fields = [record.doc_id, record.source, record.title, record.date, record.url, record.encoding, record.error, record.sha256]
+    """The key of one document: the run key plus everything the record carries into the rows.
+
+    The record's place is its resolved ``origin``, not its ``source`` as typed: ``d/a.txt``,
+    ``./d/a.txt`` and ``/abs/d/a.txt`` share one result (the runner fills in ``source``).
+    """
+    fields = [record.doc_id, record.origin or record.source, record.title, record.date, record.url, record.encoding, record.error, record.sha256]
     return hashlib.sha256(json.dumps([run, *fields]).encode()).hexdigest()
 
 
@@ -121,8 +136,12 @@ class ResultCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             self._db = self._open(reset)
+        except sqlite3.OperationalError:
+            raise  # cannot open or write (disk full, read-only, locked): the store is not at fault
         except sqlite3.DatabaseError:
             self._db = self._open(reset=True, discard=True)
+        # Results stored from here on (by this run, or by any other) are never pruned by this run.
+        self._last_before = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM results").fetchone()[0]
 
     def _open(self, reset: bool, discard: bool = False) -> sqlite3.Connection:
         if discard:
@@ -167,8 +186,14 @@ class ResultCache:
         self.stored += 1
 
     def prune(self) -> int:
-        """Drop results no document of this run asked for (after a complete run); returns how many."""
-        dropped = self._db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM temp.used)").rowcount
+        """Drop results stored before this run that no document of it asked for (after a complete
+        run); returns how many. The output folder's lock keeps other runs out; the rowid bound
+        is a second guard, should one write here anyway."""
+        query = "DELETE FROM results WHERE rowid <= ? AND key NOT IN (SELECT key FROM temp.used)"
+        try:
+            dropped: int = self._db.execute(query, (self._last_before,)).rowcount
+        except sqlite3.OperationalError:  # a full disk: the tables are written, unused results wait
+            return 0
         return dropped
 
     def count(self) -> int:

@@ -8,7 +8,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, TypedDict
+from typing import IO, Any, Iterable, TypedDict
 
 from extract.identity import EntityIndex, top
 
@@ -98,27 +98,51 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (tab and carriage return
+# can hide one); a cell already starting with the mark is marked too, so that it comes off exactly.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SAFE_MARK = "'"
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` with a leading ``'`` when a spreadsheet could read it as a formula (the opt-in
+    ``--spreadsheet-safe``). Exactly reversible: drop one ``'`` from every cell starting with one."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, SAFE_MARK)):
+        return SAFE_MARK + value
+    return value
+
+
+def unmark(value: str) -> str:
+    """The cell as it was before ``spreadsheet_safe``."""
+    return value[1:] if value.startswith(SAFE_MARK) else value
+
+
 class CsvWriter:
     """``csv.writer`` with ``\n`` line ends that also quotes a cell holding a bare ``\r``.
 
     Python's writer quotes a cell only for the characters of its own line terminator, so a
     lone carriage return (old Mac line ends) went out unquoted and split the row for every
     reader. Such a row is written with every cell quoted; all other rows are as before.
+    With ``safe``, text cells that a spreadsheet would run as formulas are marked (see
+    ``spreadsheet_safe``).
     """
 
-    def __init__(self, handle: Any) -> None:
+    def __init__(self, handle: Any, safe: bool = False) -> None:
         self.plain = csv.writer(handle, lineterminator="\n")
         self.quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self.safe = safe
 
     def writerow(self, cells: list[Any]) -> None:
+        if self.safe:
+            cells = [spreadsheet_safe(c) for c in cells]
         carriage_return = any(isinstance(c, str) and "\r" in c for c in cells)
         (self.quoted if carriage_return else self.plain).writerow(cells)
 
 
-def render_rows(table: str, rows: Iterable[dict]) -> str:
+def render_rows(table: str, rows: Iterable[dict], safe: bool = False) -> str:
     """CSV text (no header) for rows of ``table``, with the schema's column order."""
     buffer = io.StringIO()
-    writer = CsvWriter(buffer)
+    writer = CsvWriter(buffer, safe)
     columns = COLUMNS[table]
     for row in rows:
         writer.writerow([csv_cell(row[c]) for c in columns])
@@ -153,20 +177,27 @@ def catalog(index: EntityIndex, resolved: dict[str, tuple[str, str]], categories
 class TableWriter:
     """Write every table to temporary files and move them into place only when all are done.
 
-    A crash leaves the previous tables (or none) in place, never a half-written one.
+    A crash leaves the previous tables (or none) in place, never a half-written one or a mix
+    of two runs: every file, the manifest included, is complete and synced before the first
+    is moved. ``abort`` (a failed run, a full disk) removes every temporary file.
     """
 
-    def __init__(self, out_dir: Path, categories: dict[str, str] | None = None) -> None:
+    def __init__(self, out_dir: Path, categories: dict[str, str] | None = None, *, spreadsheet_safe: bool = False) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.categories = categories or {}
+        self.safe = spreadsheet_safe
         self.entities = EntityIndex()
         self.counts: Counter = Counter()
-        self._files = {}
-        for table in STREAMED:
-            handle = open(self._tmp(table), "w", encoding="utf-8", newline="")
-            handle.write(header(table))
-            self._files[table] = handle
+        self._files: dict[str, IO[str]] = {}
+        try:
+            for table in STREAMED:
+                handle = open(self._tmp(table), "w", encoding="utf-8", newline="")
+                self._files[table] = handle
+                handle.write(header(table))
+        except BaseException:
+            self.abort()
+            raise
 
     def _tmp(self, table: str) -> Path:
         return self.out_dir / f".{table}.csv.tmp"
@@ -176,7 +207,7 @@ class TableWriter:
         for table in STREAMED:
             rows = table_rows(result, table)
             if rows:
-                self._files[table].write(render_rows(table, rows))
+                self._files[table].write(render_rows(table, rows, self.safe))
                 self.counts[table] += len(rows)
         self.entities.add(table_rows(result, "entities"))
 
@@ -188,31 +219,49 @@ class TableWriter:
         # Ids become batch-level only now that every document's entities are known.
         resolved = self.entities.resolve()
         for table, columns in ENTITY_ID_COLUMNS.items():
-            _rewrite_ids(self._tmp(table), columns, resolved)
+            _rewrite_ids(self._tmp(table), columns, resolved, self.safe)
         catalog_rows = catalog(self.entities, resolved, self.categories)
         self.counts["catalog"] = len(catalog_rows)
-        _atomic_write(self.out_dir / "catalog.csv", header("catalog") + render_rows("catalog", catalog_rows))
-        for table in STREAMED:
-            os.replace(self._tmp(table), self.out_dir / f"{table}.csv")
+        _write_synced(self._tmp("catalog"), header("catalog") + render_rows("catalog", catalog_rows, self.safe))
         manifest = {**manifest, "counts": {t: self.counts[t] for t in COLUMNS}}
-        _atomic_write(self.out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        _write_synced(self._manifest_tmp(), json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        # All is on disk: only renames are left, which take no space.
+        for table in COLUMNS:
+            os.replace(self._tmp(table), self.out_dir / f"{table}.csv")
+        os.replace(self._manifest_tmp(), self.out_dir / "manifest.json")
+
+    def _manifest_tmp(self) -> Path:
+        return self.out_dir / ".manifest.json.tmp"
 
     def abort(self) -> None:
-        for table, handle in self._files.items():
-            handle.close()
-            self._tmp(table).unlink(missing_ok=True)
+        """Close and remove every temporary file; the tables in place are left as they were."""
+        for handle in self._files.values():
+            try:
+                handle.close()
+            except OSError:  # a full disk fails the last flush; the file is closed and goes anyway
+                pass
+        for table in COLUMNS:
+            for path in (self._tmp(table), _ids_tmp(self._tmp(table))):
+                path.unlink(missing_ok=True)
+        self._manifest_tmp().unlink(missing_ok=True)
 
 
-def _rewrite_ids(path: Path, columns: list[tuple[str, str]], resolved: dict[str, tuple[str, str]]) -> None:
+def _ids_tmp(path: Path) -> Path:
+    return path.with_name(path.name + ".ids")
+
+
+def _rewrite_ids(path: Path, columns: list[tuple[str, str]], resolved: dict[str, tuple[str, str]], safe: bool = False) -> None:
     """Replace document-level ids (and their names) in a written table by batch-level ones."""
-    tmp = path.with_name(path.name + ".ids")
+    tmp = _ids_tmp(path)
     with open(path, encoding="utf-8", newline="") as source, open(tmp, "w", encoding="utf-8", newline="") as target:
         reader = csv.reader(source)
-        writer = CsvWriter(target)
+        writer = CsvWriter(target, safe)
         head = next(reader)
         writer.writerow(head)
         positions = [(head.index(id_column), head.index(name_column)) for id_column, name_column in columns]
         for row in reader:
+            if safe:  # back to the values as they were, to be marked again when written
+                row = [unmark(cell) for cell in row]
             for id_at, name_at in positions:
                 if row[id_at] in resolved:
                     row[id_at], row[name_at] = resolved[row[id_at]]
@@ -222,10 +271,8 @@ def _rewrite_ids(path: Path, columns: list[tuple[str, str]], resolved: dict[str,
     os.replace(tmp, path)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, path)

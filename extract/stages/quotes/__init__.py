@@ -45,10 +45,15 @@ from spacy.tokens import Doc, Span
 from extract.stages.coref import antecedents as coref_antecedents
 from extract.stages.data import DataComponent, read_data
 from extract.stages.entities import Mention
+from extract.stages.quote_marks import (
+    MarkedSpan,
+    find_marked_spans,
+    is_quotation,
+    marked_spans,
+)
 from extract.stages.quotes.direct import continuations, direct_quotes
 from extract.stages.quotes.index import DocIndex
 from extract.stages.quotes.indirect import indirect_quotes
-from extract.stages.quote_marks import MarkedSpan, find_marked_spans, is_quotation, marked_spans
 from extract.stages.quotes.records import Quote
 
 __all__ = ["Quote", "MarkedSpan", "QuoteExtractor", "extract_quotes", "find_marked_spans", "is_quotation", "load_reporting_verbs"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from extract.stages.lemmas import lemma
-from extract.stages.quotes.index import DocIndex
 from extract.stages.quote_marks import MarkedSpan, is_quotation
+from extract.stages.quotes.index import DocIndex
 from extract.stages.quotes.records import Quote, inherit, with_speaker
 from extract.stages.quotes.speakers import (
     according_speaker,

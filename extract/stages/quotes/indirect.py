@@ -10,8 +10,8 @@ from spacy.tokens import Token
 
 from extract.stages.grammar import CLAUSE_SUBJECT_DEPS, SELF_REFERENCE_PRONOUNS
 from extract.stages.lemmas import lemma
-from extract.stages.quotes.index import DocIndex
 from extract.stages.quote_marks import MIN_WORDS, mark_closes, mark_opens
+from extract.stages.quotes.index import DocIndex
 from extract.stages.quotes.records import Quote, with_speaker
 from extract.stages.quotes.speakers import according_speaker, speaker_of
 

@@ -20,8 +20,8 @@ from extract.stages.grammar import (
     has_definite_determiner,
 )
 from extract.stages.lemmas import lemma
-from extract.stages.quotes.index import DocIndex
 from extract.stages.quote_marks import MarkedSpan, mark_closes
+from extract.stages.quotes.index import DocIndex
 from extract.stages.quotes.records import Speaker
 
 
