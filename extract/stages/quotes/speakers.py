@@ -30,7 +30,7 @@ def _subject_of(cue: Token) -> Token | None:
     agent of a passive; ``who`` in a relative clause stands for the noun it modifies."""
     verb, steps = cue, 0
     while steps < 4:
-        subject = next((c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS), None)
+        subject = _subject_child(verb)
         if subject is None:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is not None:
@@ -55,6 +55,17 @@ def _subject_of(cue: Token) -> Token | None:
             return after
         return None
     return None
+
+
+def _subject_child(verb: Token) -> Token | None:
+    """The verb's subject. The small model sometimes gives a verb two ('The judge presiding
+    over the case, Bernard Schwartz, said': judge and Schwartz); then a named one, else the
+    one nearest the verb."""
+    subjects = [c for c in verb.children if c.dep_ in ACTIVE_SUBJECT_DEPS]
+    if len(subjects) < 2:
+        return subjects[0] if subjects else None
+    named = [c for c in subjects if c.ent_type_ in {"PERSON", "ORG"}]
+    return min(named or subjects, key=lambda c: abs(verb.i - c.i))
 
 
 def _is_close_mark_before(verb: Token) -> bool:
@@ -123,6 +134,9 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     if appositions:
         people = [m for m in appositions if m.label == "PERSON"]
         return _mention_speaker((people or appositions)[0])
+    named = _named_in_subject(index, token)
+    if named is not None:
+        return _mention_speaker(named)
     if token.lower_ in SELF_REFERENCE_PRONOUNS:
         return Speaker(token.idx, token.idx + len(token.text), None)
     if token.pos_ == "PRON" or _definite(token):
@@ -146,6 +160,36 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
     return Speaker(doc[start].idx, token.idx + len(token.text), None)
+
+
+def _named_in_subject(index: DocIndex, token: Token) -> Mention | None:
+    """A person named in apposition somewhere in the subject phrase, nearest the verb: 'The
+    judge presiding over the case, Bernard Schwartz, said', 'the president of the Tunisian
+    League for Human Rights, Jamel Msallem, said', 'Early opponent MP Tanya Davies said'.
+
+    Not inside a clause of its own ('the lawyer who represented X said'): that name is not
+    the speaker.
+    """
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    found = None
+    for t in token.subtree:
+        m = index.mention_of.get(t.i)
+        if m is None or m.label != "PERSON" or t.i == token.i or t.i != index.doc[m.start : m.end].root.i:
+            continue
+        if t.dep_ not in {"appos", "compound", "npadvmod"} or _in_clause(t, token):
+            continue
+        found = m
+    return found
+
+
+def _in_clause(t: Token, top: Token) -> bool:
+    """A clause (relative, adverbial, complement) stands between ``t`` and ``top``."""
+    while t.i != top.i and t.head.i != t.i:
+        if t.dep_ in {"relcl", "ccomp", "advcl", "xcomp", "csubj"}:
+            return True
+        t = t.head
+    return False
 
 
 def _appositions(token: Token) -> list[Token]:
