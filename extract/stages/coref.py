@@ -48,6 +48,7 @@ from extract.stages.grammar import (
     DEFINITE_DETERMINERS,
     GROUP_PRONOUNS,
     HONORIFIC_GENDER,
+    NAME_LABELS,
     NOMINAL_SUBJECT_DEPS,
     PERSON_PRONOUNS_WITH_REFLEXIVES,
     PRONOUN_GENDER,
@@ -170,6 +171,36 @@ class Coreference(DataComponent):
         return doc
 
 
+def person_roles(doc: Doc, mentions: Sequence[Mention]) -> dict[str, list[Mention]]:
+    """Role nouns (lemmas) the text gives each named entity (mostly people), for descriptions that refer back:
+    words before the name in its phrase ('transport secretary Grant Shapps', 'his daughter
+    Nettie'), an apposition either way ('X, the minister of ...', 'the minister, X'), and a
+    copula ('X is the minister')."""
+    roles: dict[str, list[Mention]] = {}
+    for m in mentions:
+        # Any name, not only PERSON: the small model often labels people ORG ('Gáspár Maróth,
+        # the government commissioner'), and 'the agency' introduced in apposition is an ORG.
+        if m.label not in NAME_LABELS:
+            continue
+        root = doc[m.start : m.end].root
+        words: list[Token] = []
+        k = m.start - 1
+        while k >= 0 and doc[k].dep_ in {"compound", "amod", "nmod"} and m.start <= doc[k].head.i < m.end or (
+            k >= 0 and doc[k].dep_ in {"compound", "amod", "nmod"} and words and doc[k].head.i == words[-1].i
+        ):
+            words.append(doc[k])
+            k -= 1
+        words += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            words.append(root.head)
+        if root.dep_ in NOMINAL_SUBJECT_DEPS and root.head.lemma_ == "be":
+            words += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+        for word in words:
+            if word.pos_ in {"NOUN", "PROPN"} and not word.ent_type_:
+                roles.setdefault(lemma(word), []).append(m)
+    return roles
+
+
 def entity_genders(doc: Doc, mentions: Sequence[Mention], genders: dict[str, str]) -> dict[str, str]:
     """The sex of each person entity of the doc, by ``entity_id``, where one mention tells it:
     a given name of one sex, or an honorific before the name. Entities whose mentions
@@ -246,6 +277,7 @@ class Resolver:
         # A later pronoun may take the same antecedent through them ("she said ... She also
         # said"), so the chain of the person being written about beats a name in between.
         self.chain: list[tuple[int, Mention, bool]] = []
+        self._roles: dict[str, list[Mention]] | None = None  # found on the first description
 
     def mention_at(self, token: Token) -> Mention | None:
         """The mention whose span contains ``token``, if any (mentions do not overlap)."""
@@ -266,6 +298,9 @@ class Resolver:
             return self._nearest(token, THING_ANTECEDENT_LABELS)
         if token.pos_ in {"NOUN", "PROPN"} and has_definite_determiner(token):
             noun = lemma(token)
+            introduced = self._introduced_as(token, noun)
+            if introduced is not None:
+                return introduced
             labels = self.nouns.get(noun)
             if labels:
                 return self._nearest(token, tuple(sorted(labels)), noun=noun)
@@ -305,6 +340,15 @@ class Resolver:
         if not scored:
             return None
         return min(scored, key=lambda item: (item[0], -item[1]))[2]
+
+    def _introduced_as(self, token: Token, noun: str) -> Mention | None:
+        """The nearest earlier person the text introduced with this role: 'government
+        commissioner Gáspár Maróth' ... 'the commissioner'; 'Maróth, the commissioner, ...';
+        'Maróth is the commissioner'."""
+        if self._roles is None:
+            self._roles = person_roles(self.doc, self.mentions)
+        earlier = [m for m in self._roles.get(noun, ()) if m.end <= token.i and token.i - m.start <= self.window]
+        return max(earlier, key=lambda m: m.start) if earlier else None
 
     def _quoted(self, char: int) -> bool:
         """The character lies inside quote marks."""

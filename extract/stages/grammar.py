@@ -40,6 +40,8 @@ SUBJECT_RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 RELATIVE_PRONOUNS = SUBJECT_RELATIVE_PRONOUNS | {"whom"}
 # Determiners that point back to something already named ('the agency', not 'an agency').
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that"})
+# Things that speak for whoever issued them: 'Facebook released a statement which read, "..."'.
+STATEMENT_NOUNS = frozenset({"statement", "release", "post", "tweet", "letter", "message", "filing", "announcement", "communique", "communiqué"})
 ARTICLES = frozenset({"the", "a", "an"})
 
 # --------------------------------------------------------------------------- entity labels

@@ -16,6 +16,7 @@ from extract.stages.grammar import (
     DASHES,
     NAME_LABELS,
     SELF_REFERENCE_PRONOUNS,
+    STATEMENT_NOUNS,
     SUBJECT_RELATIVE_PRONOUNS,
     has_definite_determiner,
 )
@@ -137,6 +138,9 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     named = _named_in_subject(index, token)
     if named is not None:
         return _mention_speaker(named)
+    issuer = _issuer_of_statement(token)
+    if issuer is not None:
+        return speaker_from_token(index, issuer)
     if token.lower_ in SELF_REFERENCE_PRONOUNS:
         return Speaker(token.idx, token.idx + len(token.text), None)
     if token.pos_ == "PRON" or _definite(token):
@@ -160,6 +164,14 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
     return Speaker(doc[start].idx, token.idx + len(token.text), None)
+
+
+def _issuer_of_statement(token: Token) -> Token | None:
+    """The subject of the verb a statement is the object of: 'Facebook released a statement
+    which read', 'NASA issued a statement saying'."""
+    if token.pos_ != "NOUN" or lemma(token) not in STATEMENT_NOUNS or token.dep_ not in {"dobj", "obj"}:
+        return None
+    return _subject_child(token.head)
 
 
 def _named_in_subject(index: DocIndex, token: Token) -> Mention | None:
