@@ -53,6 +53,8 @@ def document_rows(record: Record, doc: Doc) -> DocResult:
         )
         for i, m in enumerate(doc._.mentions)
     ]
+    # A speaker that is an entity mention links to its row; a pronoun or description does not.
+    mention_ids = {(m.start_char, m.end_char): f"m{i}" for i, m in enumerate(doc._.mentions)}
     quote_rows = [
         make_row(
             "quotes",
@@ -71,6 +73,7 @@ def document_rows(record: Record, doc: Doc) -> DocResult:
             speaker_entity_id=q.speaker_entity_id,
             speaker_name=q.speaker_name,
             speaker_label=q.speaker_label,
+            speaker_mention_id=mention_ids.get((q.speaker_start_char, q.speaker_end_char), ""),
             sent_id=sent_of(q.start_char),
             method=q.method,
         )

@@ -21,7 +21,8 @@ def document(doc_id: str, date: str, speakers: list[tuple[str, str]], extra: lis
     quotes = [
         make_row("quotes", doc_id=doc_id, quote_id=f"q{i}", kind="direct", start_char=0, end_char=1, text="x", cue="say",
                  cue_start_char=None, cue_end_char=None, speaker_text=name, speaker_start_char=None, speaker_end_char=None,
-                 speaker_entity_id=entity_id, speaker_name=name, speaker_label="PERSON", sent_id=0, method="direct:cue-after")
+                 speaker_entity_id=entity_id, speaker_name=name, speaker_label="PERSON", sent_id=0, method="direct:cue-after",
+                 speaker_mention_id="")
         for i, (name, entity_id) in enumerate(speakers)
     ]
     row = make_row("documents", doc_id=doc_id, source="s", title="", n_chars=1, n_sentences=0, n_entities=len(entities),

@@ -74,3 +74,14 @@ def test_paragraphs_of_a_quote_are_not_given_to_a_quote_nested_in_it(speaker_of)
     # paragraphs before and after are his, attributed by the dash line above the quote.
     assert speaker_of("continuation_after_nested_quote", "I remember going to school")[1] == "charles-gatebe"
     assert speaker_of("continuation_after_nested_quote", "That’s the background")[1] == "charles-gatebe"
+
+
+def test_a_named_speaker_links_to_its_entity_row_and_a_pronoun_does_not(process, cases) -> None:
+    text = cases["continuation_after_nested_quote"]["text"]
+    result = process(text, doc_id="gatebe")
+    mentions = {row["mention_id"]: row for row in result["entities"]}
+    by_speaker = {(q["speaker_text"], q["speaker_mention_id"]) for q in result["quotes"]}
+    assert ("She", "") in by_speaker  # his mother: a pronoun, no entity row
+    linked = [q for q in result["quotes"] if q["speaker_mention_id"]]
+    assert linked and all(mentions[q["speaker_mention_id"]]["text"] == q["speaker_text"] for q in linked)
+    assert all(mentions[q["speaker_mention_id"]]["start_char"] == q["speaker_start_char"] for q in linked)

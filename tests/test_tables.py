@@ -75,7 +75,8 @@ def person(doc_id: str, name: str, entity_id: str) -> dict:
     quote = make_row("quotes", doc_id=doc_id, quote_id="q0", kind="indirect", start_char=len(name) + 6, end_char=len(text) - 1,
                      text=text[len(name) + 6 : -1], cue="say", cue_start_char=len(name) + 1, cue_end_char=len(name) + 5,
                      speaker_text=name, speaker_start_char=0, speaker_end_char=len(name), speaker_entity_id=entity_id,
-                     speaker_name=name, speaker_label="PERSON", sent_id=0, method="indirect:ccomp")
+                     speaker_name=name, speaker_label="PERSON", sent_id=0, method="indirect:ccomp",
+                     speaker_mention_id="m0")
     relation = make_row("relations", doc_id=doc_id, relation_id="r0", sent_id=0, relation_type="role", subject_entity_id=entity_id,
                         subject_name=name, predicate="astronaut", object_entity_id="nasa", object_name="NASA", negated=False,
                         evidence_start_char=0, evidence_end_char=len(text), evidence=text)

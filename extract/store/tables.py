@@ -29,6 +29,7 @@ COLUMNS: dict[str, list[str]] = {
         "doc_id", "quote_id", "kind", "start_char", "end_char", "text", "cue", "cue_start_char",
         "cue_end_char", "speaker_text", "speaker_start_char", "speaker_end_char",
         "speaker_entity_id", "speaker_name", "speaker_label", "sent_id", "method",
+        "speaker_mention_id",
     ],
     "relations": [
         "doc_id", "relation_id", "sent_id", "relation_type", "subject_entity_id", "subject_name",
