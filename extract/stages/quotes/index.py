@@ -40,12 +40,25 @@ class DocIndex:
         self.token_starts: list[int] = doc.to_array(IDX).tolist()
         self.marked = marked
         self.cues = cues  # every reporting verb, direct or indirect
+        self._surnames: dict[str, dict[str, Mention]] | None = None  # built on first use
         # owner[i]: the innermost marked span holding token i (-1: narration).
         self.owner = [-1] * len(doc)
         for k, span in enumerate(marked):
             for i in range(self.token_at(span.start), self.token_at(max(span.end - 1, span.start)) + 1):
                 if doc[i].idx >= span.start and doc[i].idx < span.end:
                     self.owner[i] = k
+
+    def person_by_surname(self, word: str) -> Mention | None:
+        """The one person of the doc whose full name ends with ``word`` ('Trump' for Donald
+        Trump), for a speaker the model did not tag; None when no one or several do."""
+        if self._surnames is None:
+            found: dict[str, dict[str, Mention]] = {}
+            for m in self.mentions:
+                if m.label == "PERSON" and m.end - m.start > 1:
+                    found.setdefault(self.doc[m.end - 1].text, {}).setdefault(m.entity_id, m)
+            self._surnames = found
+        people = self._surnames.get(word, {})
+        return next(iter(people.values())) if len(people) == 1 else None
 
     def token_at(self, char: int) -> int:
         """Index of the token that contains (or follows) character ``char``."""

@@ -163,7 +163,9 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     start = token.i
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
-    return Speaker(doc[start].idx, token.idx + len(token.text), None)
+    # A surname the model left untagged ('Trump characterized ...' after 'Donald Trump').
+    person = index.person_by_surname(token.text) if token.text[:1].isupper() else None
+    return Speaker(doc[start].idx, token.idx + len(token.text), person)
 
 
 def _issuer_of_statement(token: Token) -> Token | None:
