@@ -233,7 +233,9 @@ def summary_line(summary: RunSummary) -> str:
 
 
 def _print_summary(summary: RunSummary) -> None:
-    table = Table(title=f"extract run → {summary.out_dir}", show_header=True)
+    # The folder on a line of its own: as the table's title it wrapped to the table's width.
+    err_console.print(f"extract run → {escape(str(summary.out_dir))}", highlight=False, soft_wrap=True)
+    table = Table(show_header=True)
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name in ("documents", "sentences", "entities", "catalog", "quotes", "relations"):
@@ -262,7 +264,7 @@ def _check_model_and_gazetteer(model: str, gazetteer: Path | None, labels: list[
         _fail(str(err))
 
 
-@app.command()
+@app.command(short_help="Show one article's entities, quotes and speakers in the terminal.")
 def show(
     file: Path = typer.Argument(..., metavar="ARTICLE", exists=True, dir_okay=False, help="One article (.txt/.md), or a .jsonl/.csv file."),
     doc: Optional[str] = typer.Option(None, "--doc", metavar="DOC_ID", show_default="the first", help="For a .jsonl/.csv file: the doc_id to show."),
@@ -291,7 +293,7 @@ def show(
     show_result(record.text, result, Console())
 
 
-@app.command("eval")
+@app.command("eval", short_help="Score every stage on a gold set; the quality gate.")
 def eval_command(
     gold_dir: Path = typer.Argument(..., metavar="GOLD_DIR", help="Gold folder: <doc_id>.txt + <doc_id>.json per article (see data/gold/README.md)."),
     report: Optional[Path] = typer.Option(None, "--report", dir_okay=False, help="Write the JSON report: metrics per stage and every document's misses and extras."),
@@ -352,7 +354,7 @@ def eval_command(
     raise typer.Exit(outcome.exit_code)
 
 
-@app.command()
+@app.command(short_help="Write a static site of a run's tables to read in a browser.")
 def report(
     out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="A run's output folder (the tables `extract run` wrote)."),
     to: Optional[Path] = typer.Option(None, "--to", show_default="OUT_DIR/report", help="Folder for the report; an earlier report there is replaced."),
