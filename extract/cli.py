@@ -156,8 +156,9 @@ def run(
         table_format=table_format.value,
         labels=tuple(labels or ()),
     )
-    with RunBar(err_console, total=count_records(inputs)) as bar:
+    with RunBar(err_console) as bar:
         try:
+            bar.set_total(count_records(inputs))
             summary = run_batch(inputs, out, options, progress=bar.advance)
         except (ModelNotFound, GazetteerError, EngineError, InputError, ParquetUnavailable) as err:
             _fail(str(err))
@@ -180,7 +181,7 @@ class RunBar:
     """The progress bar of ``extract run`` on stderr: documents done of the total counted before
     the run, words per second of the documents parsed (not reused), elapsed time and time left."""
 
-    def __init__(self, console: Console, total: int) -> None:
+    def __init__(self, console: Console, total: int | None = None) -> None:
         self.bar = Progress(
             TextColumn("[bold]extract[/]"),
             BarColumn(),
@@ -196,6 +197,9 @@ class RunBar:
         )
         self.task = self.bar.add_task("extract", total=total, rate="")
         self.words = 0
+
+    def set_total(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
 
     def __enter__(self) -> RunBar:
         self.bar.start()
