@@ -24,7 +24,8 @@ class InputError(ValueError):
 def run_output_marker(folder: Path) -> str | None:
     """What shows that ``folder`` holds the output of an extract run: its ``manifest.json`` or
     its result cache (``.cache``, there from the start of a first run); None otherwise."""
-    from extract.store.cache import CACHE_DIR, DB_NAME  # the cache imports the readers, which import this
+    # Imported here: the cache imports the readers, which import this module.
+    from extract.store.cache import CACHE_DIR, DB_NAME
 
     manifest = folder / MANIFEST
     try:

@@ -64,7 +64,8 @@ def _looks_like_path(model: str) -> bool:
 
 def check_model(model: str) -> None:
     """Raise ``ModelNotFound`` saying what is wrong with ``--model`` (spaCy is not imported)."""
-    from extract.store.cache import is_pipeline  # the store imports the readers: load on use
+    # Imported here: the store imports the readers, not needed to build a pipeline.
+    from extract.store.cache import is_pipeline
 
     if not model_available(model):
         if _looks_like_path(model) or Path(model).exists():

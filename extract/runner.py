@@ -25,8 +25,8 @@ from typing import Callable, Iterator
 from extract import __version__
 from extract.engines.base import Engine, EngineSettings, ExtractorFactory, make_engine
 from extract.engines.batching import BATCH_CHARS, BATCH_SIZE
-from extract.pipeline import check_gazetteer_labels, check_model
 from extract.output_folders import check_out_dir
+from extract.pipeline import check_gazetteer_labels, check_model
 from extract.readers import DEFAULT_MAX_CHARS, Record, iter_records
 from extract.stages.gazetteer import Gazetteer, load_gazetteer
 from extract.store.cache import ResultCache, record_key, run_key

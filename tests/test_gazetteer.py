@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from extract.pipeline import DEFAULT_MODEL, check_gazetteer_labels, model_labels
 from extract.process import Extractor
 from extract.readers import Record
-from extract.pipeline import DEFAULT_MODEL, check_gazetteer_labels, model_labels
 from extract.stages.gazetteer import GazetteerError, load_gazetteer
 
 
