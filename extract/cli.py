@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -17,18 +18,53 @@ from rich.progress import (
     Progress,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 
+from extract import __version__
 from extract.pipeline import DEFAULT_MODEL, ModelNotFound
 from extract.stages.gazetteer import GazetteerError
-from extract.store.tables import DocResult, table_rows
+from extract.store.tables import DocResult
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Extract sentences, entities, quotes and relations from news articles.")
+if TYPE_CHECKING:
+    from extract.runner import RunSummary
+
+# Help as plain text, as spaCy's CLI prints it: option help is never read as rich markup
+# (which swallowed "[ray]"), and flags show no value type.
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="Extract sentences, entities, quotes and relations from news articles.",
+)
 err_console = Console(stderr=True)
 
-MODEL_OPTION = typer.Option(DEFAULT_MODEL, "--model", help="Any installed spaCy pipeline (package name or path).")
-GAZETTEER_OPTION = typer.Option(None, "--gazetteer", exists=True, dir_okay=False, help="Gazetteer CSV (default: the bundled space-sector one).")
+MODEL_OPTION = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Any installed spaCy pipeline: package name or folder.")
+GAZETTEER_OPTION = typer.Option(
+    None, "--gazetteer", "-g", exists=True, dir_okay=False, show_default="the bundled space-sector one", help="Gazetteer CSV."
+)
+LABEL_OPTION = typer.Option(
+    None, "--label", metavar="LABEL", help="An entity label your gazetteer uses that the model lacks, such as MISSION (repeatable)."
+)
+
+
+class TableFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"news-extract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    pass
 
 
 # Exit codes of `extract run` (README, "Usage"): a script can tell them apart.
@@ -69,29 +105,34 @@ def _run_failure(err: Exception, out: Path) -> str:
 
 @app.command()
 def run(
-    inputs: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .jsonl, .csv) or folders (walked recursively)."),
-    out: Path = typer.Option(Path("data/out"), "--out", "-o", help="Output folder for the tables."),
+    inputs: list[Path] = typer.Argument(..., metavar="INPUT", help="Article files (.txt, .md, .jsonl, .csv) or folders (walked recursively)."),
+    out: Path = typer.Option(Path("data/out"), "--out", "--output", "-o", help="Output folder for the tables."),
     model: str = MODEL_OPTION,
     gazetteer: Optional[Path] = GAZETTEER_OPTION,
-    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
-    force: bool = typer.Option(False, "--force", help="Reprocess every document instead of reusing results an earlier run stored in OUT/.cache."),
+    labels: Optional[list[str]] = LABEL_OPTION,
+    table_format: TableFormat = typer.Option(TableFormat.csv, "--format", help="Table files: csv, or parquet (needs the [parquet] extra)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, show_default="the number of cores", help="Worker processes."),
+    force: bool = typer.Option(False, "--force", "-F", help="Reprocess every document instead of reusing results an earlier run stored in OUT/.cache."),
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Largest document accepted, in characters."),
-    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (a Ray cluster; needs the [ray] extra)."),
-    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
-    spreadsheet_safe: bool = typer.Option(False, "--spreadsheet-safe", help="Mark text cells starting with = + - @ with a leading ' so spreadsheets do not run them as formulas."),
+    engine: str = typer.Option("local", "--engine", metavar="local|ray", help="local: processes on this machine; ray: a Ray cluster (needs the [ray] extra)."),
+    address: Optional[str] = typer.Option(None, "--address", show_default="start a local Ray runtime", help="With --engine ray: the cluster to join."),
+    spreadsheet_safe: bool = typer.Option(False, "--spreadsheet-safe", help="Mark CSV cells starting with = + - @ with a leading ' so spreadsheets do not run them as formulas."),
 ) -> None:
-    """Process articles into the CSV tables of SCHEMA.md.
+    """Process articles into the tables of docs/schema.md.
 
     Exit codes: 0 every document was processed, 1 some failed (error rows), 2 bad usage,
     3 the run could not finish (nothing written over the previous tables), 130 interrupted.
     """
+    from extract.counting import count_records
     from extract.engines.base import (  # imports neither Ray nor spaCy
         ENGINES,
         EngineError,
     )
+    from extract.output_folders import InputError
     from extract.runner import RunOptions
     from extract.runner import run as run_batch
     from extract.store.lock import OutputLocked
+    from extract.store.tables import ParquetUnavailable
 
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -101,38 +142,25 @@ def run(
     blocking = _not_a_folder(out)
     if blocking is not None:
         _fail(f"--out must be a folder, but {blocking} is a file")
+    if spreadsheet_safe and table_format is TableFormat.parquet:
+        _fail("--spreadsheet-safe is for CSV files opened in a spreadsheet; Parquet cells are never run as formulas")
     options = RunOptions(
         model=model,
         gazetteer=str(gazetteer) if gazetteer else None,
-        workers=workers,
+        workers=workers or os.cpu_count() or 1,
         force=force,
         max_chars=max_chars,
         engine=engine,
         address=address,
         spreadsheet_safe=spreadsheet_safe,
+        table_format=table_format.value,
+        labels=tuple(labels or ()),
     )
-    words = 0
-    with Progress(
-        TextColumn("[bold]extract[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("docs"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("extract", total=None, rate="")
-
-        def advance(result: DocResult) -> None:
-            nonlocal words
-            words += sum(len(s["text"].split()) for s in table_rows(result, "sentences"))
-            elapsed = bar.tasks[task].elapsed or 0.0
-            bar.update(task, advance=1, rate=f"{words / elapsed:,.0f} words/s" if elapsed > 0 else "")
-
+    with RunBar(err_console) as bar:
         try:
-            summary = run_batch(inputs, out, options, progress=advance)
-        except (ModelNotFound, GazetteerError, EngineError) as err:
+            bar.set_total(count_records(inputs))
+            summary = run_batch(inputs, out, options, progress=bar.advance)
+        except (ModelNotFound, GazetteerError, EngineError, InputError, ParquetUnavailable) as err:
             _fail(str(err))
         except OutputLocked as err:
             _fail(str(err), EXIT_RUN_FAILED)
@@ -144,48 +172,116 @@ def run(
             if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
                 raise
             _fail(_run_failure(err, out), EXIT_RUN_FAILED)
-    summary.words = words
     _print_summary(summary)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED_DOCUMENTS)
 
 
-def _print_summary(summary) -> None:
-    table = Table(title=f"extract run → {summary.out_dir}", show_header=True)
+class RunBar:
+    """The progress bar of ``extract run`` on stderr: documents done of the total counted before
+    the run, words per second of the documents parsed (not reused), elapsed time and time left."""
+
+    def __init__(self, console: Console, total: int | None = None) -> None:
+        self.bar = Progress(
+            TextColumn("[bold]extract[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("docs"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("elapsed,"),
+            TimeRemainingColumn(),
+            TextColumn("left"),
+            console=console,
+            transient=True,
+        )
+        self.task = self.bar.add_task("extract", total=total, rate="")
+        self.words = 0
+
+    def set_total(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+
+    def __enter__(self) -> RunBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def advance(self, result: DocResult, how: str) -> None:
+        """One document written to the tables; ``how``: processed, reused or unreadable."""
+        from extract.runner import PROCESSED, words_of
+
+        task = self.bar.tasks[self.task]
+        if how == PROCESSED:
+            self.words += words_of(result)
+        elapsed = task.elapsed or 0.0
+        rate = f"{self.words / elapsed:,.0f} words/s" if self.words and elapsed > 0 else ""
+        # The total is counted cheaply (CSV rows are estimated): never let the bar run past it.
+        total = max(task.total or 0, task.completed + 1)
+        self.bar.update(self.task, advance=1, total=total, rate=rate)
+
+
+def summary_line(summary: RunSummary) -> str:
+    """What a run did, in figures that hold for a cached run too: no words/s without parsing."""
+    done = f"{summary.documents:,} documents ({summary.documents - summary.failed:,} ok, {summary.failed:,} failed) in {summary.seconds:.1f} s"
+    processed = f"{summary.processed:,} processed"
+    if summary.processed and summary.seconds > 0:
+        processed += f" ({summary.words:,} words, {summary.words / summary.seconds:,.0f} words/s)"
+    reused = f"{summary.reused:,} reused"
+    if summary.reused:
+        reused += f" from {summary.out_dir / '.cache'} (--force reprocesses them)"
+    # Inputs that could not be read are error rows without parsing; a re-run reuses those too.
+    unreadable = summary.documents - summary.processed - summary.reused
+    return f"{done}: {processed}, {reused}" + (f", {unreadable:,} unreadable" if unreadable else "")
+
+
+def _print_summary(summary: RunSummary) -> None:
+    # The folder on a line of its own: as the table's title it wrapped to the table's width.
+    err_console.print(f"extract run → {escape(str(summary.out_dir))}", highlight=False, soft_wrap=True)
+    table = Table(show_header=True)
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name in ("documents", "sentences", "entities", "catalog", "quotes", "relations"):
         table.add_row(name, f"{summary.counts.get(name, 0):,}")
     err_console.print(table)
-    rate = summary.words / summary.seconds if summary.seconds else 0.0
-    err_console.print(
-        f"{summary.documents:,} documents ({summary.documents - summary.failed:,} ok, {summary.failed:,} failed), "
-        f"{summary.words:,} words in {summary.seconds:.1f} s ({rate:,.0f} words/s)",
-        highlight=False,
-    )
-    if getattr(summary, "reused", 0):
-        err_console.print(
-            f"{summary.reused:,} reused unchanged from an earlier run ({escape(str(summary.out_dir / '.cache'))}; --force reprocesses them)",
-            highlight=False,
-        )
+    err_console.print(escape(summary_line(summary)), highlight=False, soft_wrap=True)
+    for folder in summary.skipped[:10]:
+        err_console.print(f"skipped {escape(folder)}: the output of an extract run, never read as input", highlight=False, soft_wrap=True)
+    if len(summary.skipped) > 10:
+        err_console.print(f"  … and {len(summary.skipped) - 10} more (listed in manifest.json, \"skipped\")")
     for doc_id, error in summary.errors[:20]:
         err_console.print(f"  [red]failed[/] {escape(doc_id)}: {escape(error)}", highlight=False)
     if len(summary.errors) > 20:
         err_console.print(f"  … and {len(summary.errors) - 20} more (see documents.csv, status=error)")
 
 
-@app.command()
+def _check_model_and_gazetteer(model: str, gazetteer: Path | None, labels: list[str] | None) -> None:
+    """Bad usage (exit 2) for a model that is not there or a gazetteer label it does not know."""
+    from extract.pipeline import check_gazetteer_labels, check_model
+    from extract.stages.gazetteer import load_gazetteer
+
+    try:
+        check_model(model)
+        check_gazetteer_labels(model, load_gazetteer(gazetteer), labels or ())
+    except (ModelNotFound, GazetteerError) as err:
+        _fail(str(err))
+
+
+@app.command(short_help="Show one article's entities, quotes and speakers in the terminal.")
 def show(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="One article (.txt/.md), or a .jsonl/.csv file."),
-    doc: Optional[str] = typer.Option(None, "--doc", help="For a .jsonl/.csv file: the doc_id to show (default: the first)."),
+    file: Path = typer.Argument(..., metavar="ARTICLE", exists=True, dir_okay=False, help="One article (.txt/.md), or a .jsonl/.csv file."),
+    doc: Optional[str] = typer.Option(None, "--doc", metavar="DOC_ID", show_default="the first", help="For a .jsonl/.csv file: the doc_id to show."),
     model: str = MODEL_OPTION,
     gazetteer: Optional[Path] = GAZETTEER_OPTION,
+    labels: Optional[list[str]] = LABEL_OPTION,
 ) -> None:
     """Render one article in the terminal with its entities, quotes and speakers."""
     from extract.process import Extractor
     from extract.readers import iter_records
     from extract.show import show as show_result
 
+    _check_model_and_gazetteer(model, gazetteer, labels)
     records = list(iter_records([file]))
     chosen = [r for r in records if doc is None or r.doc_id == doc]
     if not chosen:
@@ -201,9 +297,9 @@ def show(
     show_result(record.text, result, Console())
 
 
-@app.command("eval")
+@app.command("eval", short_help="Score every stage on a gold set; the quality gate.")
 def eval_command(
-    gold_dir: Path = typer.Argument(..., help="Gold folder: <doc_id>.txt + <doc_id>.json per article (see data/gold/README.md)."),
+    gold_dir: Path = typer.Argument(..., metavar="GOLD_DIR", help="Gold folder: <doc_id>.txt + <doc_id>.json per article (see data/gold/README.md)."),
     report: Optional[Path] = typer.Option(None, "--report", dir_okay=False, help="Write the JSON report: metrics per stage and every document's misses and extras."),
     markdown_file: Optional[Path] = typer.Option(None, "--markdown", dir_okay=False, help="Write a Markdown summary for a CI job to post."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", dir_okay=False, help="Fail (exit 1) when a metric falls more than --tolerance below this baseline."),
@@ -211,9 +307,10 @@ def eval_command(
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0.0, max=1.0, help="Fail (exit 1) when any stage's F1 is under this."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", dir_okay=False, help="Save this run's metrics as the new baseline (after comparing with --baseline, if given)."),
     details: bool = typer.Option(False, "--details", "--verbose", "-v", help="Also print every document's missed and extra items."),
-    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Score only this doc_id (repeatable)."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", metavar="DOC_ID", help="Score only this doc_id (repeatable)."),
     model: str = MODEL_OPTION,
     gazetteer: Optional[Path] = GAZETTEER_OPTION,
+    labels: Optional[list[str]] = LABEL_OPTION,
 ) -> None:
     """Score every stage on a gold set; exit 1 on a quality regression, 2 on bad input."""
     from extract.evaluation.evaluate import (
@@ -228,6 +325,7 @@ def eval_command(
 
     if not gold_dir.is_dir():
         _fail(f"gold folder not found: {gold_dir}")
+    _check_model_and_gazetteer(model, gazetteer, labels)
     try:
         with err_console.status(f"scoring {gold_dir} …"):
             outcome = run_eval(
@@ -260,10 +358,10 @@ def eval_command(
     raise typer.Exit(outcome.exit_code)
 
 
-@app.command()
+@app.command(short_help="Write a static site of a run's tables to read in a browser.")
 def report(
-    out_dir: Path = typer.Argument(..., help="A run's output folder (the tables `extract run` wrote)."),
-    to: Optional[Path] = typer.Option(None, "--to", help="Folder for the report (default: OUT_DIR/report); an earlier report there is replaced."),
+    out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="A run's output folder (the tables `extract run` wrote)."),
+    to: Optional[Path] = typer.Option(None, "--to", show_default="OUT_DIR/report", help="Folder for the report; an earlier report there is replaced."),
     open_: bool = typer.Option(False, "--open", help="Open the overview in the default web browser."),
 ) -> None:
     """Write a static site of the run's tables: overview, articles, speakers and entities."""

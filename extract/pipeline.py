@@ -11,13 +11,17 @@ The components and the order they need: ``extract.stages.components``.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
+import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 from extract.stages.gazetteer import (
     Gazetteer,
     GazetteerError,
+    check_labels,
     default_gazetteer_path,
     load_gazetteer,
 )
@@ -39,11 +43,63 @@ class ModelNotFound(RuntimeError):
 
 
 def model_available(model: str) -> bool:
-    return importlib.util.find_spec(model) is not None or _is_model_dir(model)
+    return _find_spec(model) is not None or _is_model_dir(model)
+
+
+def _find_spec(model: str) -> importlib.machinery.ModuleSpec | None:
+    try:
+        return importlib.util.find_spec(model)
+    except (ImportError, ValueError):  # "pkg.missing", "", a relative name
+        return None
 
 
 def _is_model_dir(model: str) -> bool:
     return (Path(model) / "config.cfg").is_file()
+
+
+def _looks_like_path(model: str) -> bool:
+    """A folder rather than a package name: a path separator, a leading dot or ``~``."""
+    return "/" in model or os.sep in model or model.startswith((".", "~"))
+
+
+def check_model(model: str) -> None:
+    """Raise ``ModelNotFound`` saying what is wrong with ``--model`` (spaCy is not imported)."""
+    # Imported here: the store imports the readers, not needed to build a pipeline.
+    from extract.store.cache import is_pipeline
+
+    if not model_available(model):
+        if _looks_like_path(model) or Path(model).exists():
+            if not Path(model).expanduser().exists():
+                raise ModelNotFound(f"no such model folder: {model} (--model takes an installed pipeline's package name or the folder of a saved pipeline)")
+            raise ModelNotFound(f"{model} is not a spaCy pipeline folder (it has no config.cfg)")
+        underscored = model.replace("-", "_")
+        if underscored != model and model_available(underscored):
+            raise ModelNotFound(f"spaCy model {model!r} is not installed; a package is loaded by its module name: --model {underscored}")
+        raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
+    if not is_pipeline(model):
+        raise ModelNotFound(f"{model!r} is not a spaCy pipeline (it has no meta.json or config.cfg): {INSTALL_HINT}")
+
+
+def model_labels(model: str) -> list[str] | None:
+    """The entity labels of an installed pipeline, from its meta.json (no spaCy import); None
+    when its meta.json does not list them."""
+    spec = _find_spec(model)
+    folder = Path(list(spec.submodule_search_locations)[0]) if spec and spec.submodule_search_locations else Path(model)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        labels = meta["labels"]["ner"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return [str(label) for label in labels] if isinstance(labels, list) else None
+
+
+def check_gazetteer_labels(model: str, gazetteer: Gazetteer, declared: Collection[str] = ()) -> None:
+    """Raise ``GazetteerError`` for a gazetteer label that ``model`` does not know and that was
+    not declared new (``--label``). A model whose labels are not listed is not checked."""
+    known = model_labels(model)
+    if known is None:
+        known = [e.label for e in gazetteer.entries]  # nothing to check against: only ``declared``'s form
+    check_labels(gazetteer, known, declared, model=model)
 
 
 def build_pipeline(model: str = DEFAULT_MODEL, gazetteer: Gazetteer | str | Path | None = None) -> Language:
@@ -62,8 +118,7 @@ def build_pipeline(model: str = DEFAULT_MODEL, gazetteer: Gazetteer | str | Path
     loaded = _checked_gazetteer(gazetteer)
     # None for the bundled file, so a saved pipeline's config names no path of this machine.
     gazetteer_path = None if Path(loaded.path) == default_gazetteer_path() else loaded.path
-    if not model_available(model):
-        raise ModelNotFound(f"spaCy model {model!r} is not installed: {INSTALL_HINT}")
+    check_model(model)
     try:
         nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
     except OSError as err:

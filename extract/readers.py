@@ -17,6 +17,8 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterator
 
+from extract.output_folders import is_output_table, run_output_marker
+
 TEXT_SUFFIXES = {".txt", ".md"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 DEFAULT_MAX_CHARS = 1_000_000
@@ -78,16 +80,17 @@ def path_text(path: str | Path) -> str:
         return _SURROGATE.sub(REPLACEMENT, text)
 
 
-def iter_records(inputs: list[Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Record]:
+def iter_records(inputs: list[Path], *, max_chars: int = DEFAULT_MAX_CHARS, skipped: list[str] | None = None) -> Iterator[Record]:
     """Every record of the inputs, in a stable order: inputs as given, folders sorted and walked.
 
     A ``doc_id`` already seen in the run (``a.txt`` beside ``a.md``, the same file name in two
     input folders, a repeated JSONL ``id``) gets the suffix ``~2``, ``~3``, ... and the record
-    is read as any other: nothing is lost, and a record's own error is kept.
+    is read as any other: nothing is lost, and a record's own error is kept. Folders holding
+    a run's output are not read (see ``walk``); each one is added to ``skipped`` as it is met.
     """
     seen: set[str] = set()
     for path in inputs:
-        for record in _records_of_input(Path(path), max_chars):
+        for record in _records_of_input(Path(path), max_chars, skipped):
             if record.doc_id in seen:
                 record.doc_id = _unique(record.doc_id, seen)
             seen.add(record.doc_id)
@@ -101,29 +104,38 @@ def _unique(doc_id: str, seen: set[str]) -> str:
     return f"{doc_id}~{n}"
 
 
-def _records_of_input(path: Path, max_chars: int) -> Iterator[Record]:
+def _records_of_input(path: Path, max_chars: int, skipped: list[str] | None = None) -> Iterator[Record]:
     if path.is_dir():
-        entries = walk(path)
+        passed_over: list[str] = []
+        entries = walk(path, passed_over)
+        if skipped is not None:
+            skipped.extend(sorted(passed_over))
         for relative, entry in entries:
             if isinstance(entry, Record):
                 yield entry
             else:
                 yield from _read_guarded(entry, path_text(PurePosixPath(relative).with_suffix("").as_posix()), max_chars)
-        if not entries:
+        if not entries and passed_over != [path_text(path)]:  # a run's output folder is only reported
             yield Record(path_text(path.name or path), path_text(path), error=f"no articles in folder (expected files ending in {', '.join(sorted(SUFFIXES))})")
+    elif is_output_table(path):
+        if skipped is not None:
+            skipped.append(path_text(path))
     elif path.exists() or path.is_symlink():
         yield from _read_guarded(path, path_text(path.with_suffix("").name), max_chars)
     else:
         yield Record(path_text(path.with_suffix("").name), path_text(path), error="no such file or folder")
 
 
-def walk(root: Path) -> list[tuple[str, Path | Record]]:
+def walk(root: Path, skipped: list[str] | None = None) -> list[tuple[str, Path | Record]]:
     """Everything named like an article under ``root``, sorted by path relative to it.
 
     Anything named like an article is an input, also when it cannot be read as one (a folder
     called x.txt, a dangling link): it gets an error row instead of vanishing. Hidden files and
     folders are skipped. Folder links are followed once: a link to a folder already read (a
     loop, or a second way to the same folder) and a folder that cannot be listed are error rows.
+    A folder holding a run's output (``run_output_marker``; ``--out`` inside the input folder)
+    is never read, so a second run does not take the first one's tables for articles: its
+    path goes into ``skipped``.
     """
     entries: list[tuple[str, Path | Record]] = []
     read: dict[tuple[int, int], str] = {}  # folder (device, inode) -> relative path it was read as
@@ -141,6 +153,10 @@ def walk(root: Path) -> list[tuple[str, Path | Record]]:
                     entries.append((relative, _folder_error(relative, root, folder, f"folder not read again: it was already read as {where} (a link loop, or two links to one folder)")))
                     continue
                 read[(status.st_dev, status.st_ino)] = relative
+                if run_output_marker(folder) is not None:
+                    if skipped is not None:
+                        skipped.append(path_text(folder))
+                    continue
                 with os.scandir(folder) as listing:
                     items = list(listing)
             except OSError as err:

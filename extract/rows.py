@@ -9,8 +9,10 @@ that a misspelled or missing column fails at once.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
+from extract.identity import top
 from extract.readers import Record
 from extract.stages.grammar import strip_whitespace
 from extract.store.tables import DocResult, Row, make_row
@@ -79,6 +81,12 @@ def document_rows(record: Record, doc: Doc) -> DocResult:
         )
         for i, q in enumerate(doc._.quotes)
     ]
+    # An entity's label in this document: its mentions' commonest (the catalog's rule; the
+    # table writer makes it the batch-level entity's label at the end of a run).
+    mention_labels: defaultdict[str, Counter] = defaultdict(Counter)
+    for m in doc._.mentions:
+        mention_labels[m.entity_id][m.label] += 1
+    labels = {entity_id: top(counts) for entity_id, counts in mention_labels.items()}
     relation_rows = [
         make_row(
             "relations",
@@ -95,6 +103,8 @@ def document_rows(record: Record, doc: Doc) -> DocResult:
             evidence_start_char=r.sent_start_char,
             evidence_end_char=r.sent_end_char,
             evidence=text[r.sent_start_char : r.sent_end_char],
+            subject_label=labels.get(r.subject_entity_id, ""),
+            object_label=labels.get(r.object_entity_id, ""),
         )
         for i, r in enumerate(doc._.relations)
     ]

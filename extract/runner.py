@@ -25,13 +25,20 @@ from typing import Callable, Iterator
 from extract import __version__
 from extract.engines.base import Engine, EngineSettings, ExtractorFactory, make_engine
 from extract.engines.batching import BATCH_CHARS, BATCH_SIZE
-from extract.pipeline import INSTALL_HINT, ModelNotFound, model_available
+from extract.output_folders import check_out_dir
+from extract.pipeline import check_gazetteer_labels, check_model
 from extract.readers import DEFAULT_MAX_CHARS, Record, iter_records
 from extract.stages.gazetteer import Gazetteer, load_gazetteer
-from extract.store.cache import ResultCache, is_pipeline, record_key, run_key
+from extract.store.cache import ResultCache, record_key, run_key
 from extract.store.cache import model_meta as cached_model_meta
 from extract.store.lock import OutputLock
-from extract.store.tables import SCHEMA_VERSION, DocResult, TableWriter
+from extract.store.tables import (
+    SCHEMA_VERSION,
+    DocResult,
+    TableWriter,
+    require_parquet,
+    table_rows,
+)
 
 
 @dataclass
@@ -45,6 +52,8 @@ class RunOptions:
     engine: str = "local"
     address: str | None = None
     spreadsheet_safe: bool = False  # see extract.store.tables.spreadsheet_safe
+    table_format: str = "csv"  # or "parquet" (extract.store.tables.FORMATS)
+    labels: tuple[str, ...] = ()  # entity labels the gazetteer may use besides the model's
 
 
 @dataclass
@@ -52,16 +61,26 @@ class RunSummary:
     out_dir: Path
     documents: int = 0
     failed: int = 0
-    words: int = 0
+    words: int = 0  # in the sentences of the documents processed (not reused) by this run
     seconds: float = 0.0
-    reused: int = 0
-    processed: int = 0
+    reused: int = 0  # taken from OUT/.cache
+    processed: int = 0  # parsed by this run (the others are reused or unreadable)
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # input folders holding a run's output
 
 
-# Called with every result written to the tables, in input order (the CLI's progress bar).
-Progress = Callable[[DocResult], None]
+# How a document reached the tables: parsed by this run, reused from the cache, or an input
+# that could not be read (an error row; nothing to parse).
+PROCESSED, REUSED, UNREADABLE = "processed", "reused", "unreadable"
+# Called with every result written to the tables, in input order, and how it got there (the
+# CLI's progress bar).
+Progress = Callable[[DocResult, str], None]
+
+
+def words_of(result: DocResult) -> int:
+    """Words (white-space separated) in a result's sentences."""
+    return sum(len(sentence["text"].split()) for sentence in table_rows(result, "sentences"))
 
 
 def engine_settings(options: RunOptions, gazetteer: Gazetteer) -> EngineSettings:
@@ -89,14 +108,15 @@ def run(
     One run at a time may write ``out_dir``; another raises ``OutputLocked`` at once.
     """
     started = time.perf_counter()
-    gazetteer = load_gazetteer(options.gazetteer)
-    # A missing model fails here, before any output is touched.
-    if not model_available(options.model):
-        raise ModelNotFound(f"spaCy model {options.model!r} is not installed: {INSTALL_HINT}")
-    if not is_pipeline(options.model):
-        raise ModelNotFound(f"{options.model!r} is not a spaCy pipeline (it has no meta.json or config.cfg): {INSTALL_HINT}")
-    engine = make_engine(options.engine, engine_settings(options, gazetteer), extractor_factory)
     out_dir = Path(out_dir)
+    # Bad usage fails here, before any output is touched.
+    check_out_dir(inputs, out_dir)
+    gazetteer = load_gazetteer(options.gazetteer)
+    check_model(options.model)
+    check_gazetteer_labels(options.model, gazetteer, options.labels)
+    if options.table_format == "parquet":
+        require_parquet()
+    engine = make_engine(options.engine, engine_settings(options, gazetteer), extractor_factory)
     summary = RunSummary(out_dir=out_dir)
     categories = {e.id: e.category for e in gazetteer.entries}
     key_of_run = run_key(cached_model_meta(options.model), gazetteer.digest, row_options(options))
@@ -106,7 +126,7 @@ def run(
         stack.enter_context(OutputLock(out_dir))
         cache = ResultCache(out_dir, reset=options.force)
         stack.callback(cache.close)
-        writer = TableWriter(out_dir, categories, spreadsheet_safe=options.spreadsheet_safe)
+        writer = TableWriter(out_dir, categories, spreadsheet_safe=options.spreadsheet_safe, table_format=options.table_format)
         try:
             _write_all(inputs, options, engine, cache, writer, key_of_run, summary, progress)
             summary.seconds = time.perf_counter() - started
@@ -132,7 +152,7 @@ def _write_all(
 ) -> None:
     """Every record's rows into ``writer``, in input order: from the cache, or from ``engine``."""
 
-    def emit(result: DocResult) -> None:
+    def emit(result: DocResult, how: str) -> None:
         writer.write(result)
         document = result["documents"][0]
         summary.documents += 1
@@ -140,7 +160,7 @@ def _write_all(
             summary.failed += 1
             summary.errors.append((document["doc_id"], document["error"]))
         if progress is not None:
-            progress(result)
+            progress(result, how)
 
     # Input order is kept with a queue of every document not yet written: cached ones and
     # reader errors wait there (as keys, sources and text-less records, so memory stays flat)
@@ -150,7 +170,7 @@ def _write_all(
     keys_in_flight: dict[str, str] = {}
 
     def to_process() -> Iterator[Record]:
-        for record in iter_records(inputs, max_chars=options.max_chars):
+        for record in iter_records(inputs, max_chars=options.max_chars, skipped=summary.skipped):
             key = record_key(key_of_run, record)
             if not options.force and cache.has(key):
                 queue.append(("cached", key, None, record.source))
@@ -180,13 +200,14 @@ def _write_all(
                 # The key holds the resolved path: this run may have typed it differently.
                 result["documents"][0]["source"] = source
                 summary.reused += 1
+                emit(result, REUSED)
             else:
                 from extract.rows import error_result
 
                 assert record is not None  # "unreadable" entries keep their record
                 result = error_result(record, record.error)
                 cache.put(key, result)
-            emit(result)
+                emit(result, UNREADABLE)
 
     new = to_process()
     first = next(new, None)
@@ -202,7 +223,8 @@ def _write_all(
             del keys_in_flight[doc_id]
             stored.discard(key)
             summary.processed += 1
-            emit(result)
+            summary.words += words_of(result)
+            emit(result, PROCESSED)
     flush_waiting()
 
 
@@ -243,7 +265,9 @@ def manifest(options: RunOptions, gazetteer: Gazetteer, inputs: list[Path], summ
             "batch_chars": BATCH_CHARS,
             "force": options.force,
             "spreadsheet_safe": options.spreadsheet_safe,
+            "labels": list(options.labels),
         },
+        "skipped": summary.skipped,
         "documents": {"total": summary.documents, "ok": summary.documents - summary.failed, "error": summary.failed},
         "cache": {"reused": summary.reused, "processed": summary.processed},
         "timings": {"seconds": round(summary.seconds, 3), "cpu_count": os.cpu_count()},

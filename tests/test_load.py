@@ -65,3 +65,20 @@ def test_summary_ranks_speakers_by_quotes(tmp_path: Path) -> None:
     assert summary["unattributed_quotes"]["quotes"][0] == 1
     assert summary["top_entities"]["entity_id"].tolist()[0] == "bill-nelson"
     assert "wednesday" not in summary["top_entities"]["entity_id"].tolist()
+
+
+def test_parquet_without_pyarrow_names_the_extra(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from extract.store.tables import ParquetUnavailable
+
+    writer = TableWriter(tmp_path, table_format="parquet")
+    writer.write(document("a", "2019-09-12", [("Bill Nelson", "bill-nelson")]))
+    writer.close({})
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow now raises ImportError
+    with pytest.raises(ParquetUnavailable, match=r"news-extract\[parquet\]"):
+        extract.load(tmp_path)
+    with pytest.raises(ParquetUnavailable, match=r"news-extract\[parquet\]"):
+        TableWriter(tmp_path / "again", table_format="parquet")

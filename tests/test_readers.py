@@ -223,3 +223,55 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(tmp_path: Path) -
         assert (records[doc_id].text, records[doc_id].encoding) == (text, encoding), doc_id
     assert (records["j"].text, records["j"].encoding) == (text.strip(), "utf-16")
     assert "binary" in records["nobom"].error
+
+
+# --- a run's output is never read as input (issue 20)
+
+
+def run_output(folder: Path, manifest: dict | None = None) -> Path:
+    """A folder as ``extract run`` leaves it: tables (sentences.csv has a text column) and a manifest."""
+    folder.mkdir(parents=True)
+    (folder / "sentences.csv").write_text("doc_id,sent_id,start_char,end_char,text\na,0,0,5,Hello\n", encoding="utf-8")
+    (folder / "documents.csv").write_text("doc_id,source\na,a.txt\n", encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps(manifest or {"tool": "news-extract", "schema_version": 1}), encoding="utf-8")
+    return folder
+
+
+def test_a_runs_output_folder_inside_the_input_is_skipped_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("NASA said so.", encoding="utf-8")
+    out = run_output(tmp_path / "out")
+    (out / "report").mkdir()
+    (out / "report" / "notes.md").write_text("Not an article.", encoding="utf-8")
+    skipped: list[str] = []
+    ids = [r.doc_id for r in iter_records([tmp_path], skipped=skipped)]
+    assert ids == ["a"]
+    assert skipped == [str(out)]
+
+
+def test_a_folder_with_only_a_result_cache_is_output_too(tmp_path: Path) -> None:
+    # What a first run's --out holds while it runs, or after it was interrupted.
+    (tmp_path / "a.txt").write_text("NASA said so.", encoding="utf-8")
+    (tmp_path / "out" / ".cache").mkdir(parents=True)
+    (tmp_path / "out" / ".cache" / "results.sqlite").write_bytes(b"")
+    (tmp_path / "out" / "stray.txt").write_text("Not an article.", encoding="utf-8")
+    skipped: list[str] = []
+    assert [r.doc_id for r in iter_records([tmp_path], skipped=skipped)] == ["a"]
+    assert skipped == [str(tmp_path / "out")]
+
+
+def test_a_manifest_of_another_tool_does_not_hide_articles(tmp_path: Path) -> None:
+    data = run_output(tmp_path / "data", manifest={"name": "my dataset"})
+    skipped: list[str] = []
+    ids = sorted(r.doc_id for r in iter_records([tmp_path], skipped=skipped))
+    assert ids == ["data/documents", "data/sentences/1"]
+    assert skipped == []
+    assert data.is_dir()
+
+
+def test_an_output_folder_or_table_given_as_input_is_skipped_without_an_error_row(tmp_path: Path) -> None:
+    out = run_output(tmp_path / "out")
+    (tmp_path / "a.txt").write_text("NASA said so.", encoding="utf-8")
+    skipped: list[str] = []
+    records = list(iter_records([tmp_path / "a.txt", out, out / "sentences.csv"], skipped=skipped))
+    assert [r.doc_id for r in records] == ["a"]
+    assert skipped == [str(out), str(out / "sentences.csv")]

@@ -180,7 +180,7 @@ def test_a_killed_run_resumes(articles: Path, clean: Path, tmp_path: Path, share
         "from pathlib import Path\n"
         "from extract.runner import RunOptions, run\n"
         "run([Path(sys.argv[1])], Path(sys.argv[2]), RunOptions(model=sys.argv[3], batch_size=1),"
-        " progress=lambda result: time.sleep(0.3))\n"
+        " progress=lambda result, how: time.sleep(0.3))\n"
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(articles), str(out), DEFAULT_MODEL], cwd=ROOT)
     db = out / CACHE_DIR / DB_NAME
@@ -214,7 +214,7 @@ def test_a_second_run_into_a_folder_in_use_is_refused_and_changes_nothing(articl
         "from pathlib import Path\n"
         "from extract.runner import RunOptions, run\n"
         "run([Path(sys.argv[1])], Path(sys.argv[2]), RunOptions(model=sys.argv[3], batch_size=1),"
-        " progress=lambda result: time.sleep(0.3))\n"
+        " progress=lambda result, how: time.sleep(0.3))\n"
     )
     child = subprocess.Popen([sys.executable, "-c", script, str(articles), str(out), DEFAULT_MODEL], cwd=ROOT)
     try:

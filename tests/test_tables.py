@@ -67,11 +67,11 @@ def test_catalog_aggregates_per_entity_id(tmp_path: Path) -> None:
     assert list(catalog.columns) == COLUMNS["catalog"][1:]
 
 
-def person(doc_id: str, name: str, entity_id: str) -> dict:
+def person(doc_id: str, name: str, entity_id: str, label: str = "PERSON") -> dict:
     """One document mentioning one person, who also speaks a quote and holds a role."""
     text = f"{name} said the rocket is ready to fly."
     entity = {"doc_id": doc_id, "mention_id": "m0", "sent_id": 0, "start_char": 0, "end_char": len(name), "text": name,
-              "label": "PERSON", "entity_id": entity_id, "entity_name": name, "source": "model", "doc_entity_id": entity_id}
+              "label": label, "entity_id": entity_id, "entity_name": name, "source": "model", "doc_entity_id": entity_id}
     quote = make_row("quotes", doc_id=doc_id, quote_id="q0", kind="indirect", start_char=len(name) + 6, end_char=len(text) - 1,
                      text=text[len(name) + 6 : -1], cue="say", cue_start_char=len(name) + 1, cue_end_char=len(name) + 5,
                      speaker_text=name, speaker_start_char=0, speaker_end_char=len(name), speaker_entity_id=entity_id,
@@ -79,7 +79,7 @@ def person(doc_id: str, name: str, entity_id: str) -> dict:
                      speaker_mention_id="m0")
     relation = make_row("relations", doc_id=doc_id, relation_id="r0", sent_id=0, relation_type="role", subject_entity_id=entity_id,
                         subject_name=name, predicate="astronaut", object_entity_id="nasa", object_name="NASA", negated=False,
-                        evidence_start_char=0, evidence_end_char=len(text), evidence=text)
+                        evidence_start_char=0, evidence_end_char=len(text), evidence=text, subject_label=label, object_label="ORG")
     return {"documents": doc_result(doc_id, [text])["documents"], "entities": [entity], "quotes": [quote], "relations": [relation]}
 
 
@@ -131,3 +131,47 @@ def test_load_gives_typed_frames(tmp_path: Path) -> None:
 def test_load_refuses_a_folder_without_output(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="extract run"):
         extract.load(tmp_path)
+
+
+def test_relation_labels_are_the_catalog_labels_of_the_batch_level_entities(tmp_path: Path) -> None:
+    # The model tagged the person ORG in one document; in the batch she is a PERSON, in the
+    # catalog and in every relation row, that document's included.
+    writer = TableWriter(tmp_path)
+    writer.write(person("a", "Sunita L. Williams", "sunita-l-williams"))
+    writer.write(person("b", "Suni Williams", "suni-williams", label="ORG"))
+    writer.write(person("c", "Suni Williams", "suni-williams"))
+    writer.write(person("d", "Suni Williams", "suni-williams"))
+    writer.close({})
+    tables = extract.load(tmp_path)
+    labels = tables.catalog.set_index("entity_id")["label"]
+    assert labels["suni-williams"] == "PERSON"
+    assert tables.relations["subject_label"].tolist() == [labels[i] for i in tables.relations["subject_entity_id"]]
+    assert tables.relations.set_index("doc_id").loc["b", "subject_label"] == "PERSON"
+    assert tables.relations["object_label"].tolist() == ["ORG"] * 4  # "nasa" is no mention here: as the row had it
+    assert tables.entities["label"].tolist() == ["PERSON", "ORG", "PERSON", "PERSON"]  # mentions keep their own
+
+
+def test_parquet_tables_load_exactly_as_the_csv_ones(tmp_path: Path) -> None:
+    loaded = {}
+    for table_format in ("csv", "parquet"):
+        writer = TableWriter(tmp_path / table_format, table_format=table_format)
+        writer.write(doc_result("NA", HOSTILE))
+        writer.write(person("b", "Suni Williams", "suni-williams"))
+        writer.close({"schema_version": 1})
+        loaded[table_format] = extract.load(tmp_path / table_format)
+        names = sorted(p.name for p in (tmp_path / table_format).iterdir())
+        assert names == sorted([f"{t}.{table_format}" for t in COLUMNS] + ["manifest.json"])
+        assert loaded[table_format].manifest["format"] == table_format
+    for table in COLUMNS:
+        pd.testing.assert_frame_equal(getattr(loaded["csv"], table), getattr(loaded["parquet"], table), check_exact=True)
+    assert loaded["parquet"].sentences["text"].tolist()[: len(HOSTILE)] == HOSTILE
+    assert str(loaded["parquet"].relations["negated"].dtype) == "boolean"
+
+
+def test_a_run_in_another_format_leaves_no_tables_of_the_first(tmp_path: Path) -> None:
+    for table_format in ("csv", "parquet", "csv"):
+        writer = TableWriter(tmp_path, table_format=table_format)
+        writer.write(doc_result(table_format, ["text"]))
+        writer.close({})
+        assert sorted(p.suffix for p in tmp_path.iterdir() if p.name != "manifest.json") == [f".{table_format}"] * len(COLUMNS)
+        assert extract.load(tmp_path).documents["doc_id"].tolist() == [table_format]

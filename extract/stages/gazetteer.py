@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 from extract.stages.data import bundled_path
 
 COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model"]
+# overrides_model values; empty means yes.
+YES = {"yes", "true", "1", ""}
+NO = {"no", "false", "0"}
+# An entity label as spaCy writes them: PERSON, ORG, WORK_OF_ART.
+LABEL = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 class GazetteerError(ValueError):
@@ -27,6 +35,7 @@ class GazetteerEntry:
     # False for names the model usually tags well and that often start longer names
     # ("United States" in "United States Department of Justice"): the model's span wins.
     overrides_model: bool = True
+    line: int = field(default=0, compare=False)  # the row's line in the file, for errors
 
 
 @dataclass
@@ -77,21 +86,30 @@ def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
     except UnicodeDecodeError as err:
         raise GazetteerError(f"{path}: not UTF-8 ({err.reason} at byte {err.start})") from None
     reader = csv.DictReader(text.splitlines())
-    missing = [c for c in ("id", "name", "label") if c not in (reader.fieldnames or [])]
+    fieldnames = [name.strip() for name in reader.fieldnames or []]
+    missing = [c for c in ("id", "name", "label") if c not in fieldnames]
     if missing:
         raise GazetteerError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+    unknown = [c for c in fieldnames if c not in COLUMNS]
+    if unknown:
+        raise GazetteerError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))}; expected {', '.join(COLUMNS)}")
+    reader.fieldnames = fieldnames
     entries: list[GazetteerEntry] = []
     seen: set[str] = set()
-    for line_no, row in enumerate(reader, start=2):
+    for row in reader:
+        line_no = reader.line_num  # where the row ends: its line, unless a quoted field spans lines
         entry_id = (row.get("id") or "").strip()
         name = (row.get("name") or "").strip()
         label = (row.get("label") or "").strip()
+        overrides = (row.get("overrides_model") or "").strip().lower()
         if not entry_id or not name or not label:
             raise GazetteerError(f"{path}, line {line_no}: id, name and label are required")
         if entry_id in seen:
             raise GazetteerError(f"{path}, line {line_no}: duplicate id {entry_id!r}")
-        if label != label.upper():
-            raise GazetteerError(f"{path}, line {line_no}: label {label!r} must be an upper-case spaCy label")
+        if not LABEL.fullmatch(label):
+            raise GazetteerError(f"{path}, line {line_no}: label {label!r} must be an upper-case spaCy label (letters, digits, _)")
+        if overrides not in YES | NO:
+            raise GazetteerError(f"{path}, line {line_no}: overrides_model {row.get('overrides_model')!r} must be yes or no (empty means yes)")
         seen.add(entry_id)
         entries.append(
             GazetteerEntry(
@@ -101,10 +119,31 @@ def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
                 category=(row.get("category") or "").strip(),
                 aliases=_split(row.get("aliases")),
                 cased_aliases=_split(row.get("cased_aliases")),
-                overrides_model=(row.get("overrides_model") or "yes").strip().lower() not in {"no", "false", "0"},
+                overrides_model=overrides in YES,
+                line=line_no,
             )
         )
     return Gazetteer(entries=entries, path=path, digest=hashlib.sha256(raw).hexdigest())
+
+
+def check_labels(gazetteer: Gazetteer, known: Collection[str], declared: Collection[str] = (), *, model: str = "the model") -> None:
+    """Raise ``GazetteerError`` (file and line) for an entry whose label is neither one of the
+    model's entity labels (``known``) nor one the user declared as new (``--label``)."""
+    for label in declared:
+        if not LABEL.fullmatch(label):
+            raise GazetteerError(f"--label {label!r}: an entity label is upper-case letters, digits and _ (like ORG or SPACECRAFT)")
+    allowed = set(known) | set(declared)
+    bad = [e for e in gazetteer.entries if e.label not in allowed]
+    if not bad:
+        return
+    first = bad[0]
+    close = difflib.get_close_matches(first.label, sorted(allowed), n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    more = f" ({len(bad) - 1} more row{'s' if len(bad) > 2 else ''} with unknown labels)" if len(bad) > 1 else ""
+    raise GazetteerError(
+        f"{gazetteer.path}, line {first.line}: label {first.label!r} is not an entity label of {model}; "
+        f"{hint}to add it as a new label, pass --label {first.label}{more}"
+    )
 
 
 def _split(value: str | None) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Load a run's output folder into pandas DataFrames with the right dtypes."""
+"""Load a run's output folder (CSV or Parquet tables) into pandas DataFrames with the right dtypes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from extract.store.tables import (
     BOOL_COLUMNS,
     COLUMNS,
     DATE_COLUMNS,
+    FORMATS,
     INT_COLUMNS,
     NULLABLE_INT_COLUMNS,
+    PARQUET_HINT,
+    ParquetUnavailable,
 )
 
 if TYPE_CHECKING:
@@ -62,11 +65,18 @@ class Tables:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read one output CSV: text as ``str`` (never NaN), counts and offsets as integers."""
+    """Read one output table: text as ``str`` (never NaN), counts and offsets as integers,
+    dates as UTC timestamps. A ``.parquet`` file is read as it is (it was written typed so)."""
     # pandas is imported on first use: `import extract` (and so the command line) stays quick.
     import pandas as pd
 
     path = Path(path)
+    if path.suffix == ".parquet":
+        try:
+            frame = pd.read_parquet(path, engine="pyarrow")
+        except ImportError:
+            raise ParquetUnavailable(f"{path}: {PARQUET_HINT}") from None
+        return _dates_in_microseconds(frame)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
     for column in frame.columns:
         if column in INT_COLUMNS:
@@ -79,15 +89,33 @@ def read_table(path: str | Path) -> pd.DataFrame:
             # Dates as the input gave them; anything unparseable becomes NaT, the text is gone
             # only from this typed view (the CSV keeps it).
             frame[column] = pd.to_datetime(frame[column].replace("", None), errors="coerce", format="mixed", utc=True)
+    return _dates_in_microseconds(frame)
+
+
+def _dates_in_microseconds(frame: pd.DataFrame) -> pd.DataFrame:
+    """One time unit whatever the dates (pandas picks one from the data, Parquet has no
+    seconds): CSV and Parquet tables load with the same dtypes."""
+    for column in DATE_COLUMNS & set(frame.columns):
+        frame[column] = frame[column].dt.as_unit("us")
     return frame
 
 
 def load(out_dir: str | Path = "data/out") -> Tables:
-    """Load every table of an output folder written by ``extract run``."""
+    """Load every table of an output folder written by ``extract run``, CSV or Parquet
+    (the format the manifest names, else whichever the folder holds)."""
     out_dir = Path(out_dir)
-    if not (out_dir / "documents.csv").is_file():
-        raise FileNotFoundError(f"{out_dir} holds no extract output (no documents.csv); run `extract run` first")
-    frames = {table: read_table(out_dir / f"{table}.csv") for table in COLUMNS}
     manifest_path = out_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    table_format = table_format_of(out_dir, manifest)
+    if table_format is None:
+        raise FileNotFoundError(f"{out_dir} holds no extract output (no documents.csv or documents.parquet); run `extract run` first")
+    frames = {table: read_table(out_dir / f"{table}.{table_format}") for table in COLUMNS}
     return Tables(**frames, manifest=manifest)
+
+
+def table_format_of(out_dir: Path, manifest: dict) -> str | None:
+    """``csv`` or ``parquet``: the manifest's format when its tables are there, else the first
+    format whose documents table the folder holds; None for a folder without tables."""
+    named = manifest.get("format")
+    candidates = ([named] if named in FORMATS else []) + list(FORMATS)
+    return next((f for f in candidates if (out_dir / f"documents.{f}").is_file()), None)

@@ -34,7 +34,7 @@ COLUMNS: dict[str, list[str]] = {
     "relations": [
         "doc_id", "relation_id", "sent_id", "relation_type", "subject_entity_id", "subject_name",
         "predicate", "object_entity_id", "object_name", "negated", "evidence_start_char",
-        "evidence_end_char", "evidence",
+        "evidence_end_char", "evidence", "subject_label", "object_label",
     ],
 }
 Row = dict[str, Any]
@@ -69,11 +69,12 @@ def table_rows(result: DocResult, table: str) -> list[Row]:
     return rows
 
 
-# Columns holding a batch-level entity id and its name: filled in when the run is complete.
-ENTITY_ID_COLUMNS = {
-    "entities": [("entity_id", "entity_name")],
-    "quotes": [("speaker_entity_id", "speaker_name")],
-    "relations": [("subject_entity_id", "subject_name"), ("object_entity_id", "object_name")],
+# Columns holding a batch-level entity id, its name and (for relations) its catalog label:
+# filled in when the run is complete.
+ENTITY_ID_COLUMNS: dict[str, list[tuple[str, str, str | None]]] = {
+    "entities": [("entity_id", "entity_name", None)],
+    "quotes": [("speaker_entity_id", "speaker_name", None)],
+    "relations": [("subject_entity_id", "subject_name", "subject_label"), ("object_entity_id", "object_name", "object_label")],
 }
 # Labels of values rather than names: a catalog row with one of them has kind "value"
 # ("wednesday", "first", "3 days"), so "top entities" can keep to names (kind "name").
@@ -89,6 +90,23 @@ INT_COLUMNS = {
 NULLABLE_INT_COLUMNS = {"cue_start_char", "cue_end_char", "speaker_start_char", "speaker_end_char"}
 BOOL_COLUMNS = {"negated"}
 DATE_COLUMNS = {"date"}
+
+# Table file formats (`extract run --format`). Parquet is the same tables, typed as
+# ``extract.load`` types the CSVs, converted from them at the end of a run (pyarrow, optional).
+FORMATS = ("csv", "parquet")
+PARQUET_HINT = "Parquet needs pyarrow: pip install 'news-extract[parquet]' (or pip install pyarrow)"
+
+
+class ParquetUnavailable(ImportError):
+    """``--format parquet`` (or loading Parquet tables) without pyarrow installed."""
+
+
+def require_parquet() -> None:
+    """Raise ``ParquetUnavailable`` unless pyarrow can be imported."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise ParquetUnavailable(PARQUET_HINT) from None
 
 
 def csv_cell(value: Any) -> Any:
@@ -181,13 +199,23 @@ class TableWriter:
     A crash leaves the previous tables (or none) in place, never a half-written one or a mix
     of two runs: every file, the manifest included, is complete and synced before the first
     is moved. ``abort`` (a failed run, a full disk) removes every temporary file.
+
+    Tables are written as CSV; with ``table_format="parquet"`` the finished CSVs are converted to
+    Parquet before the moves, and the folder ends up with Parquet tables only.
     """
 
-    def __init__(self, out_dir: Path, categories: dict[str, str] | None = None, *, spreadsheet_safe: bool = False) -> None:
+    def __init__(
+        self, out_dir: Path, categories: dict[str, str] | None = None, *, spreadsheet_safe: bool = False, table_format: str = "csv"
+    ) -> None:
+        if table_format not in FORMATS:
+            raise ValueError(f"unknown table format {table_format!r}: use {' or '.join(FORMATS)}")
+        if table_format == "parquet":
+            require_parquet()
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.categories = categories or {}
         self.safe = spreadsheet_safe
+        self.format = table_format
         self.entities = EntityIndex()
         self.counts: Counter = Counter()
         self._files: dict[str, IO[str]] = {}
@@ -200,8 +228,8 @@ class TableWriter:
             self.abort()
             raise
 
-    def _tmp(self, table: str) -> Path:
-        return self.out_dir / f".{table}.csv.tmp"
+    def _tmp(self, table: str, suffix: str = "csv") -> Path:
+        return self.out_dir / f".{table}.{suffix}.tmp"
 
     def write(self, result: DocResult) -> None:
         """Append one document's rows (a mapping of table name to rows)."""
@@ -219,17 +247,27 @@ class TableWriter:
             handle.close()
         # Ids become batch-level only now that every document's entities are known.
         resolved = self.entities.resolve()
-        for table, columns in ENTITY_ID_COLUMNS.items():
-            _rewrite_ids(self._tmp(table), columns, resolved, self.safe)
         catalog_rows = catalog(self.entities, resolved, self.categories)
+        labels = {row["entity_id"]: row["label"] for row in catalog_rows}
+        for table, columns in ENTITY_ID_COLUMNS.items():
+            _rewrite_ids(self._tmp(table), columns, resolved, labels, self.safe)
         self.counts["catalog"] = len(catalog_rows)
         _write_synced(self._tmp("catalog"), header("catalog") + render_rows("catalog", catalog_rows, self.safe))
-        manifest = {**manifest, "counts": {t: self.counts[t] for t in COLUMNS}}
+        if self.format == "parquet":
+            for table in COLUMNS:
+                _write_parquet(self._tmp(table), self._tmp(table, "parquet"))
+        manifest = {**manifest, "format": self.format, "counts": {t: self.counts[t] for t in COLUMNS}}
         _write_synced(self._manifest_tmp(), json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         # All is on disk: only renames are left, which take no space.
         for table in COLUMNS:
-            os.replace(self._tmp(table), self.out_dir / f"{table}.csv")
+            os.replace(self._tmp(table, self.format), self.out_dir / f"{table}.{self.format}")
         os.replace(self._manifest_tmp(), self.out_dir / "manifest.json")
+        # Tables of the other format are an earlier run's: never leave a mix of two runs.
+        for table in COLUMNS:
+            for suffix in FORMATS:
+                if suffix != self.format:
+                    (self.out_dir / f"{table}.{suffix}").unlink(missing_ok=True)
+                    self._tmp(table, suffix).unlink(missing_ok=True)
 
     def _manifest_tmp(self) -> Path:
         return self.out_dir / ".manifest.json.tmp"
@@ -242,7 +280,7 @@ class TableWriter:
             except OSError:  # a full disk fails the last flush; the file is closed and goes anyway
                 pass
         for table in COLUMNS:
-            for path in (self._tmp(table), _ids_tmp(self._tmp(table))):
+            for path in (self._tmp(table), _ids_tmp(self._tmp(table)), self._tmp(table, "parquet")):
                 path.unlink(missing_ok=True)
         self._manifest_tmp().unlink(missing_ok=True)
 
@@ -251,25 +289,43 @@ def _ids_tmp(path: Path) -> Path:
     return path.with_name(path.name + ".ids")
 
 
-def _rewrite_ids(path: Path, columns: list[tuple[str, str]], resolved: dict[str, tuple[str, str]], safe: bool = False) -> None:
-    """Replace document-level ids (and their names) in a written table by batch-level ones."""
+def _rewrite_ids(
+    path: Path,
+    columns: list[tuple[str, str, str | None]],
+    resolved: dict[str, tuple[str, str]],
+    labels: dict[str, str],
+    safe: bool = False,
+) -> None:
+    """Replace document-level ids (and their names) in a written table by batch-level ones; a
+    label column takes the batch-level entity's label, as the catalog has it."""
     tmp = _ids_tmp(path)
     with open(path, encoding="utf-8", newline="") as source, open(tmp, "w", encoding="utf-8", newline="") as target:
         reader = csv.reader(source)
         writer = CsvWriter(target, safe)
         head = next(reader)
         writer.writerow(head)
-        positions = [(head.index(id_column), head.index(name_column)) for id_column, name_column in columns]
+        positions = [(head.index(i), head.index(n), None if lab is None else head.index(lab)) for i, n, lab in columns]
         for row in reader:
             if safe:  # back to the values as they were, to be marked again when written
                 row = [unmark(cell) for cell in row]
-            for id_at, name_at in positions:
+            for id_at, name_at, label_at in positions:
                 if row[id_at] in resolved:
                     row[id_at], row[name_at] = resolved[row[id_at]]
+                    if label_at is not None:
+                        row[label_at] = labels.get(row[id_at], row[label_at])
             writer.writerow(row)
         target.flush()
         os.fsync(target.fileno())
     os.replace(tmp, path)
+
+
+def _write_parquet(csv_path: Path, parquet_path: Path) -> None:
+    """A finished CSV table as Parquet, with the dtypes ``extract.load`` gives the CSV."""
+    from extract.store.load import read_table  # load imports this module
+
+    read_table(csv_path).to_parquet(parquet_path, engine="pyarrow", index=False)
+    with open(parquet_path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def _write_synced(path: Path, text: str) -> None:
