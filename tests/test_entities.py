@@ -86,10 +86,16 @@ def test_name_heads_are_read_from_the_data_file() -> None:
 
 @pytest.fixture
 def canonical(tmp_path) -> CanonicalEntities:
-    """The component with the bundled name heads only: no forenames, an empty gazetteer."""
+    """The component with the bundled name heads and titles only: no forenames, no space names,
+    an empty gazetteer."""
     (tmp_path / "forenames.txt").write_text("", encoding="utf-8")
+    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
     (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
-    return CanonicalEntities(forenames_path=str(tmp_path / "forenames.txt"), gazetteer_path=str(tmp_path / "gazetteer.csv"))
+    return CanonicalEntities(
+        forenames_path=str(tmp_path / "forenames.txt"),
+        gazetteer_path=str(tmp_path / "gazetteer.csv"),
+        space_names_path=str(tmp_path / "space_names.csv"),
+    )
 
 
 def test_a_person_whose_name_ends_like_a_place_takes_the_places_label(canonical) -> None:

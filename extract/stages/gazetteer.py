@@ -9,7 +9,9 @@ from pathlib import Path
 
 from extract.stages.data import bundled_path
 
-COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model"]
+COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model", "ignore"]
+NO = {"no", "false", "0"}
+YES = {"yes", "true", "1"}
 
 
 class GazetteerError(ValueError):
@@ -27,6 +29,9 @@ class GazetteerEntry:
     # False for names the model usually tags well and that often start longer names
     # ("United States" in "United States Department of Justice"): the model's span wins.
     overrides_model: bool = True
+    # True for markers of a corpus that are no entity ("((WN))", Wikinews' interviewer): their
+    # matches claim the words, so the model cannot tag them, and are then dropped.
+    ignore: bool = False
 
 
 @dataclass
@@ -101,7 +106,8 @@ def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
                 category=(row.get("category") or "").strip(),
                 aliases=_split(row.get("aliases")),
                 cased_aliases=_split(row.get("cased_aliases")),
-                overrides_model=(row.get("overrides_model") or "yes").strip().lower() not in {"no", "false", "0"},
+                overrides_model=(row.get("overrides_model") or "yes").strip().lower() not in NO,
+                ignore=(row.get("ignore") or "").strip().lower() in YES,
             )
         )
     return Gazetteer(entries=entries, path=path, digest=hashlib.sha256(raw).hexdigest())
