@@ -7,7 +7,8 @@ and how often names of spacecraft, bodies and centres come out as PERSON.
 It reads ``entities.csv`` (``entity_id`` is the batch-level id, ``doc_entity_id`` the
 document-level one) and prints:
 
-- people written two or more ways across documents that share one id, with their forms;
+- people written two or more ways across documents that share one id, with their forms (the
+  texts of their multi-word mentions, title words left out);
 - pairs of people who share a surname and have different ids (given names or initials differ);
 - "possible splits": pairs sharing a surname whose given names look alike (same first letter)
   and that still have two ids, to read by eye;
@@ -30,6 +31,8 @@ from extract.identity import load_titles, parse_person  # noqa: E402
 from extract.names import fold  # noqa: E402
 
 # The names issue 17 quoted: spacecraft, a lander, asteroids, a galaxy and a centre.
+# People issue 17 quoted as written several ways.
+ISSUE_SURNAMES = ("Williams", "Stafford", "Bolden", "Wilmore", "Bowersox", "Melroy")
 QUOTED_SPACE_NAMES = ("Juno", "Dimorphos", "Andromeda", "Odysseus", "Bennu", "Didymos", "Marshall")
 
 
@@ -66,12 +69,17 @@ def main() -> None:
     rows = read(args.out_dir / "entities.csv")
     people = [r for r in rows if r["label"] == "PERSON"]
 
-    # Batch id -> its document-level ids (forms) and the documents they come from.
+    # Batch id -> how it is written (multi-word mentions, titles left out) and in which documents.
+    titles = load_titles()
     forms: dict[str, Counter] = defaultdict(Counter)
     docs: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     for r in people:
-        forms[r["entity_id"]][r["doc_entity_id"]] += 1
+        words = r["text"].split()
+        while len(words) > 2 and fold(words[0].strip(".,")) in titles:
+            words.pop(0)
+        if len(words) > 1:
+            forms[r["entity_id"]][" ".join(words)] += 1
         docs[r["entity_id"]].add(r["doc_id"])
         names[r["entity_id"]] = r["entity_name"]
 
@@ -80,6 +88,9 @@ def main() -> None:
         key=lambda b: (-len(forms[b]), -len(docs[b]), b),
     )
     print(f"People written two or more ways across documents, one id: {len(merged)}")
+    for surname in ISSUE_SURNAMES:
+        ids = sorted({b for b, n in names.items() if n.split()[-1:] == [surname] and len(docs[b]) > 1})
+        print(f"  {surname}: " + "; ".join(f"{b} ({len(docs[b])} docs: {' | '.join(sorted(forms[b]))})" for b in ids))
     for batch_id in merged[: args.show]:
         print(f"  {batch_id:32} {len(docs[batch_id]):4} docs  {' | '.join(sorted(forms[batch_id]))}")
 
@@ -134,7 +145,6 @@ def main() -> None:
     if quoted_total:
         print(f"  the issue's names ({', '.join(QUOTED_SPACE_NAMES)}): {quoted_total} mentions, PERSON {quoted_person} ({quoted_person / quoted_total:.1%})")
 
-    titles = load_titles()
     glued = sorted({r["doc_entity_id"] for r in people if fold(r["doc_entity_id"].split("-")[0]) in titles})
     print(f"\nPerson ids (document level) that start with a title or headline word: {len(glued)}")
     for doc_entity_id in glued[: args.show]:

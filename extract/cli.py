@@ -69,6 +69,7 @@ def run(
         address=address,
     )
     words = 0
+    other_languages: list[tuple[str, str]] = []  # (doc_id, language) of articles not in English
     with Progress(
         TextColumn("[bold]extract[/]"),
         BarColumn(),
@@ -84,6 +85,7 @@ def run(
         def advance(result: DocResult) -> None:
             nonlocal words
             words += sum(len(s["text"].split()) for s in table_rows(result, "sentences"))
+            other_languages.extend((d["doc_id"], d.get("language", "")) for d in table_rows(result, "documents") if d.get("language", "") not in ("", "en"))
             elapsed = bar.tasks[task].elapsed or 0.0
             bar.update(task, advance=1, rate=f"{words / elapsed:,.0f} words/s" if elapsed > 0 else "")
 
@@ -93,6 +95,7 @@ def run(
             _fail(str(err))
     summary.words = words
     _print_summary(summary)
+    _print_other_languages(other_languages)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -119,6 +122,19 @@ def _print_summary(summary) -> None:
         err_console.print(f"  [red]failed[/] {escape(doc_id)}: {escape(error)}", highlight=False)
     if len(summary.errors) > 20:
         err_console.print(f"  … and {len(summary.errors) - 20} more (see documents.csv, status=error)")
+
+
+def _print_other_languages(documents: list[tuple[str, str]]) -> None:
+    """Articles the English model processed but that are not in English: their rows are unreliable."""
+    if not documents:
+        return
+    listed = ", ".join(f"{doc_id} ({language})" for doc_id, language in documents[:10])
+    more = f" and {len(documents) - 10} more" if len(documents) > 10 else ""
+    err_console.print(
+        f"[yellow]not (only) in English[/]: {len(documents):,} document(s), processed with an English model "
+        f"(column language of documents.csv): {escape(listed)}{more}",
+        highlight=False,
+    )
 
 
 @app.command()

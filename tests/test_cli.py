@@ -79,3 +79,16 @@ def test_show_picks_a_record_of_a_csv(data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["show", str(data_dir / "wikinews_2019_sample.csv"), "--doc", "nope"])
     assert result.exit_code == 2
+
+
+def test_run_flags_articles_not_in_english(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(data_dir / "nasa_article_100.md", folder)
+    hindi = "नई दिल्ली में सोमवार को एक कार्यक्रम में लगभग दो सौ लोगों ने भाग लिया और उन्होंने कहा कि यह सुरक्षित है।\n"
+    (folder / "delhi.txt").write_text(hindi * 3, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(folder), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "not (only) in English" in result.output and "delhi (hi)" in result.output
+    languages = dict(zip(*(extract.load(tmp_path / "out").documents[c] for c in ("doc_id", "language"))))
+    assert languages == {"delhi": "hi", "nasa_article_100": "en"}

@@ -35,6 +35,7 @@ from extract.stages.entity_labels import (
     parse_space_names,
     parse_words,
     person_by_forename,
+    person_with_number,
     trim_person,
 )
 from extract.stages.extensions import register_records
@@ -165,6 +166,7 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (self._gazetteer_id(s) for s in spans) if s.id_ not in self.ignored]
         spans = [person_by_forename(s, forenames) for s in spans]
         spans = [s for s in (trim_person(e, titles) for e in spans) if s is not None]
+        spans = [s for s in (person_with_number(e) for e in spans) if s is not None]
         spans = [label_by_head(s, name_heads) for s in spans]
         spans = drop_hyphenated_pairs(spans)
         spans = label_space_names(spans, parse_space_names(self.data(SPACE_NAMES_FILE)))

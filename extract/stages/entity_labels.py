@@ -18,9 +18,12 @@ from spacy.tokens import Span
 
 from extract.stages.data import data_lines
 from extract.stages.grammar import (
+    ARTICLES,
     BODY_NOUNS,
     BRACKETS,
+    NAME_ENDING_NOUNS,
     NAME_LABELS,
+    NAME_PARTICLES,
     NOT_NAME_START_TAGS,
     PLACE_PREPOSITIONS,
     VEHICLE_NOUNS,
@@ -84,8 +87,10 @@ def cut_unclosed_bracket(span: Span) -> Span | None:
 
 def trim_person(span: Span, titles: frozenset[str]) -> Span | None:
     """A PERSON mention without titles and headline words: 'Astronauts Satoshi Furukawa' ->
-    'Satoshi Furukawa', 'Inside Marshall' -> 'Marshall', 'Borman’s Apollo' -> 'Borman',
-    'Juno Provides High-Definition' -> 'Juno', 'Will Red Hat' -> 'Red Hat'."""
+    'Satoshi Furukawa', 'Inside Marshall' -> 'Marshall', 'Moon Amalthea' -> 'Amalthea',
+    'Borman’s Apollo' -> 'Borman', 'Juno Provides High-Definition' -> 'Juno', 'Lucy
+    Missions' -> 'Lucy', 'Bennu to' -> 'Bennu', 'Will Red Hat' -> 'Red Hat'. None for a
+    title alone ('Administrator')."""
     if span.id_ or span.label_ != "PERSON":
         return span
     doc = span.doc
@@ -95,16 +100,32 @@ def trim_person(span: Span, titles: frozenset[str]) -> Span | None:
         if token.tag_ == "POS":
             end = token.i
             break
-    while end - start > 1 and (doc[start].lower_.rstrip(".") in titles or doc[start].tag_ in NOT_NAME_START_TAGS):
+    while end - start > 1 and (
+        doc[start].lower_.rstrip(".") in titles or doc[start].tag_ in NOT_NAME_START_TAGS or doc[start].lower_ in BODY_NOUNS
+    ):
         start += 1
-    # A capitalised verb inside is a headline's verb, not a name part.
+    # A capitalised verb, a lower-case word or a noun like 'Mission' ends a headline's 'name'.
     for token in doc[start + 1 : end]:
-        if token.tag_ in VERB_TAGS and token.is_title:
+        if (
+            token.tag_ in VERB_TAGS and token.is_title
+            or token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES
+            or token.lower_ in NAME_ENDING_NOUNS
+        ):
             end = token.i
             break
-    if start >= end:
+    if start >= end or end - start == 1 and doc[start].lower_.rstrip(".") in titles:
         return None
     return span if (start, end) == (span.start, span.end) else _span(span, start, end)
+
+
+def person_with_number(span: Span) -> Span | None:
+    """A 'person' with a number is a mission or a vehicle ('Skylab 4', 'Lunar Node 1':
+    PRODUCT) or, written in one word, no name at all ('COVID-19': dropped)."""
+    if span.id_ or span.label_ != "PERSON" or not any(c.isdigit() for c in span.text):
+        return span
+    if span[0].is_title and any(t.like_num and t.text.isdigit() for t in span[1:]):
+        return _span(span, span.start, span.end, label="PRODUCT")
+    return None
 
 
 def person_words(spans: list[Span]) -> set[str]:
@@ -176,7 +197,7 @@ def label_by_usage(spans: list[Span], titles: frozenset[str]) -> list[Span]:
             continue
         before = doc[token.i - 1].lower_ if token.i > 0 else ""
         after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
-        if before.rstrip(".") in titles:
+        if before.rstrip(".") in titles and before not in ARTICLES:
             titled.add(token.text)
         label = _usage_label(before, after)
         if label is not None:

@@ -70,6 +70,13 @@ VEHICLE_NOUNS = frozenset({
     "module", "flyby",
 })
 BODY_NOUNS = frozenset({"asteroid", "comet", "moon", "galaxy", "nebula", "crater", "planet"})
+# Words that end a 'person' in a headline ('Lucy Missions', 'Roman Team Selects Survey').
+NAME_ENDING_NOUNS = VEHICLE_NOUNS | BODY_NOUNS | {"team", "teams"}
+# Lower-case words that may stand inside a person's name ('Ludwig van Beethoven').
+NAME_PARTICLES = frozenset({
+    "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos",
+    "du", "el", "ibn", "la", "le", "ter", "van", "von", "y", "zu",
+})
 
 # --------------------------------------------------------------------------- dependencies
 
