@@ -13,6 +13,10 @@ import re
 
 from anyascii import anyascii
 
+# The last code point of the Latin scripts (Latin Extended-B): letters above it are in
+# other scripts (Greek, Cyrillic, Devanagari, CJK, ...).
+LATIN_END = 0x24F
+
 
 def slugify(name: str) -> str:
     """Transliterate, lower-case, runs of other characters to ``-``: 'Dmitry Rogozin' -> 'dmitry-rogozin'.

@@ -14,6 +14,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from extract.names import LATIN_END
 from extract.readers import Record
 from extract.stages.grammar import strip_whitespace
 from extract.store.tables import DocResult, Row, make_row
@@ -179,8 +180,6 @@ def language_of(text: str) -> str:
     return "+".join(named)
 
 
-# The last code point of the Latin scripts (Latin Extended-B).
-LATIN_END = 0x24F
 # The languages told apart: those written widely in news. Among all 142 of the model, lists
 # of names and short texts came out as Nigerian Pidgin, Aragonese or Latin.
 LANGUAGES = (

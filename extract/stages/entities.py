@@ -29,6 +29,7 @@ from extract.stages.data import DataComponent, data_lines, read_data
 from extract.stages.entity_labels import (
     cut_unclosed_bracket,
     drop_hyphenated_pairs,
+    in_other_script,
     label_by_head,
     label_by_usage,
     label_space_names,
@@ -162,7 +163,7 @@ class CanonicalEntities(DataComponent):
         titles = parse_words(self.data(TITLES_FILE))
         spans = [part for e in doc.ents for part in split_span(e)]
         spans = [s for s in (trim_span(e) for e in spans) if s is not None]
-        spans = [s for s in (cut_unclosed_bracket(e) for e in spans) if s is not None]
+        spans = [s for s in (cut_unclosed_bracket(e) for e in spans) if s is not None and not in_other_script(s)]
         spans = [s for s in (self._gazetteer_id(s) for s in spans) if s.id_ not in self.ignored]
         spans = [person_by_forename(s, forenames) for s in spans]
         spans = [s for s in (trim_person(e, titles) for e in spans) if s is not None]

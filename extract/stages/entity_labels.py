@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
+from extract.names import LATIN_END
 from extract.stages.data import data_lines
 from extract.stages.grammar import (
     ARTICLES,
@@ -108,14 +109,25 @@ def trim_person(span: Span, titles: frozenset[str]) -> Span | None:
     for token in doc[start + 1 : end]:
         if (
             token.tag_ in VERB_TAGS and token.is_title
-            or token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES
+            or token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES and doc[token.i - 1].text != "-"
             or token.lower_ in NAME_ENDING_NOUNS
         ):
             end = token.i
             break
+    while end - start > 1 and doc[end - 1].is_punct:
+        end -= 1  # "Blu-" of "Blu-ray"
     if start >= end or end - start == 1 and doc[start].lower_.rstrip(".") in titles:
         return None
     return span if (start, end) == (span.start, span.end) else _span(span, start, end)
+
+
+def in_other_script(span: Span) -> bool:
+    """A model mention with letters beyond the Latin scripts and none in them ('रहे है'):
+    an English model's tag on such words is noise, not a name."""
+    if span.id_:
+        return False
+    letters = [c for c in span.text if c.isalpha()]
+    return bool(letters) and all(ord(c) > LATIN_END for c in letters)
 
 
 def person_with_number(span: Span) -> Span | None:
