@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from extract.names import slugify
 from extract.stages.data import DataComponent, data_lines, read_data
@@ -176,6 +177,9 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (trim_person(e, titles) for e in _add_conjunct_mentions(doc, spans)) if s is not None]
         spans = _add_forename_mentions(doc, spans, forenames)
         spans = _add_surname_mentions(doc, spans)
+        # Each rule above keeps spans apart; should two ever overlap, the longer one stays
+        # rather than the document failing (doc.ents takes no overlaps).
+        spans = sorted(filter_spans(spans), key=lambda s: s.start)
         doc.ents = resolve_ids(spans, name_heads, titles)
         doc._.mentions = mentions_of(doc, self.names)
         return doc
@@ -253,12 +257,14 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
     if not alone:
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
-    extra = [
-        Span(doc, t.i, t.i + 2, label="PERSON")
-        for t in tokens_with_text(doc, forenames)
-        if t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken
-        and doc[t.i + 1].text in alone and doc[t.i + 1].pos_ == "PROPN" and t.pos_ == "PROPN"
-    ]
+    extra = []
+    for t in tokens_with_text(doc, forenames):
+        if (
+            t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken
+            and doc[t.i + 1].text in alone and doc[t.i + 1].pos_ == "PROPN" and t.pos_ == "PROPN"
+        ):
+            extra.append(Span(doc, t.i, t.i + 2, label="PERSON"))
+            taken.update((t.i, t.i + 1))  # "Grace Roman Coronagraph": "Roman" is a forename too
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
