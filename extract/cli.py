@@ -25,7 +25,7 @@ from rich.table import Table
 from extract import __version__
 from extract.pipeline import DEFAULT_MODEL, ModelNotFound
 from extract.stages.gazetteer import GazetteerError
-from extract.store.tables import DocResult
+from extract.store.tables import DocResult, table_rows
 
 if TYPE_CHECKING:
     from extract.runner import RunSummary
@@ -156,10 +156,17 @@ def run(
         table_format=table_format.value,
         labels=tuple(labels or ()),
     )
+    other_languages: list[tuple[str, str]] = []  # (doc_id, language) of articles not in English
     with RunBar(err_console) as bar:
+
+        def advance(result: DocResult, how: str) -> None:
+            bar.advance(result, how)
+            documents = table_rows(result, "documents")
+            other_languages.extend((d["doc_id"], d.get("language", "")) for d in documents if d.get("language", "") not in ("", "en"))
+
         try:
             bar.set_total(count_records(inputs))
-            summary = run_batch(inputs, out, options, progress=bar.advance)
+            summary = run_batch(inputs, out, options, progress=advance)
         except (ModelNotFound, GazetteerError, EngineError, InputError, ParquetUnavailable) as err:
             _fail(str(err))
         except OutputLocked as err:
@@ -173,6 +180,7 @@ def run(
                 raise
             _fail(_run_failure(err, out), EXIT_RUN_FAILED)
     _print_summary(summary)
+    _print_other_languages(other_languages)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED_DOCUMENTS)
 
@@ -254,6 +262,19 @@ def _print_summary(summary: RunSummary) -> None:
         err_console.print(f"  [red]failed[/] {escape(doc_id)}: {escape(error)}", highlight=False)
     if len(summary.errors) > 20:
         err_console.print(f"  … and {len(summary.errors) - 20} more (see documents.csv, status=error)")
+
+
+def _print_other_languages(documents: list[tuple[str, str]]) -> None:
+    """Articles the English model processed but that are not in English: their rows are unreliable."""
+    if not documents:
+        return
+    listed = ", ".join(f"{doc_id} ({language})" for doc_id, language in documents[:10])
+    more = f" and {len(documents) - 10} more" if len(documents) > 10 else ""
+    err_console.print(
+        f"[yellow]not (only) in English[/]: {len(documents):,} document(s), processed with an English model "
+        f"(column language of documents.csv): {escape(listed)}{more}",
+        highlight=False,
+    )
 
 
 def _check_model_and_gazetteer(model: str, gazetteer: Path | None, labels: list[str] | None) -> None:

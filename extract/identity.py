@@ -7,7 +7,8 @@ organisation by its short name or acronym. After all documents are processed, th
 merges such document-level ids into one batch-level id:
 
 - people with the same surname whose given names agree: equal, one a short form of the other
-  (``extract/data/given_name_forms.csv``), or a quoted nickname (``Barry “Butch” E. Wilmore``
+  (``extract/data/given_name_forms.csv``), two spellings of one long name (``Jeanette`` ~
+  ``Jeannette``), or a quoted nickname (``Barry “Butch” E. Wilmore``
   ~ ``Butch Wilmore``); title and headline words before a name are ignored
   (``extract/data/name_titles.txt``). Middle initials and suffixes (Jr., III) must not
   conflict: ``Gregory C. Johnson`` and ``Gregory H. Johnson`` stay two people, and a bare
@@ -39,6 +40,8 @@ QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 COMPANY_SUFFIXES = {"company", "co", "inc", "incorporated", "corporation", "corp", "ltd", "limited", "llc", "plc"}
 PEOPLE = {"PERSON"}
+# Given names this long or longer may be two spellings of one name (spelling_variant).
+MIN_VARIANT_LENGTH = 6
 ORGANISATIONS = {"ORG"}
 
 
@@ -232,10 +235,26 @@ def parse_person(name: str) -> PersonName | None:
 
 
 def _same_given(ours: frozenset[str], theirs: frozenset[str]) -> bool:
-    """Equal given names, or one a short form of the other ("Tom" and "Thomas", not "Chris"
-    and "Christine" through a shared short form)."""
+    """Equal given names, one a short form of the other ("Tom" and "Thomas", not "Chris"
+    and "Christine" through a shared short form), or two spellings of one name."""
     forms = load_given_name_forms()
-    return any(a == b or b in forms.get(a, ()) for a in ours for b in theirs)
+    return any(a == b or b in forms.get(a, ()) or spelling_variant(a, b) for a in ours for b in theirs)
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Two spellings of one long given name: one letter changed, added or dropped before the
+    last ("Jeanette" ~ "Jeannette", "Mohammad" ~ "Mohammed"). A different last letter often
+    makes another name ("Christina", "Christine"), and short names differ by one letter
+    ("Dan", "Don")."""
+    if min(len(a), len(b)) < MIN_VARIANT_LENGTH or abs(len(a) - len(b)) > 1 or a[-1] != b[-1] or a[0] != b[0]:
+        return False
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return max(len(a), len(b)) - head - tail == 1 and min(len(a), len(b)) - head - tail <= 1
 
 
 def clean_person_name(name: str) -> str:

@@ -86,10 +86,16 @@ def test_name_heads_are_read_from_the_data_file() -> None:
 
 @pytest.fixture
 def canonical(tmp_path) -> CanonicalEntities:
-    """The component with the bundled name heads only: no forenames, an empty gazetteer."""
+    """The component with the bundled name heads and titles only: no forenames, no space names,
+    an empty gazetteer."""
     (tmp_path / "forenames.txt").write_text("", encoding="utf-8")
+    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
     (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
-    return CanonicalEntities(forenames_path=str(tmp_path / "forenames.txt"), gazetteer_path=str(tmp_path / "gazetteer.csv"))
+    return CanonicalEntities(
+        forenames_path=str(tmp_path / "forenames.txt"),
+        gazetteer_path=str(tmp_path / "gazetteer.csv"),
+        space_names_path=str(tmp_path / "space_names.csv"),
+    )
 
 
 def test_a_person_whose_name_ends_like_a_place_takes_the_places_label(canonical) -> None:
@@ -144,3 +150,25 @@ def test_mentions_are_on_the_doc(canonical) -> None:
         ("Fred Haise", "PERSON", "fred-haise", "model"),
     ]
     assert [doc[m.start : m.end].text for m in mentions] == ["Fred Haise Test Stand", "Fred Haise"]
+
+
+def test_forename_mentions_never_overlap(canonical_with_forenames) -> None:
+    # "Grace Roman" and "Roman Coronagraph" both fit "forename + a word tagged alone".
+    words = "Nancy Grace Roman Coronagraph flew . Roman and Coronagraph ."
+    doc = Doc(spacy.blank("en").vocab, words=words.split(), pos=["PROPN"] * 4 + ["VERB", "PUNCT", "PROPN", "CCONJ", "PROPN", "PUNCT"])
+    doc.ents = [Span(doc, 6, 7, label="PERSON"), Span(doc, 8, 9, label="ORG")]
+    spans = [(e.start, e.end) for e in canonical_with_forenames(doc).ents]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert (1, 3) in spans
+
+
+@pytest.fixture
+def canonical_with_forenames(tmp_path) -> CanonicalEntities:
+    (tmp_path / "forenames.txt").write_text("Nancy\nGrace\nRoman\n", encoding="utf-8")
+    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
+    (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
+    return CanonicalEntities(
+        forenames_path=str(tmp_path / "forenames.txt"),
+        gazetteer_path=str(tmp_path / "gazetteer.csv"),
+        space_names_path=str(tmp_path / "space_names.csv"),
+    )

@@ -37,6 +37,9 @@ def resolve(*documents: list[dict]) -> dict[str, str]:
         ["Pam Melroy", "Pamela A. Melroy", "Deputy Administrator Pam Melroy"],
         ["C. William “Bill” Nelson", "Bill Nelson"],
         ["Alan B. Shepard Jr.", "Alan Shepard"],
+        ["Randolph J. Bresnik", "Randy Bresnik"],
+        ["Jeanette J. Epps", "Jeannette J. Epps", "Jeanette Epps"],  # two spellings of one name
+        ["Mohammad AlMulla", "Mohammed AlMulla"],
     ],
 )
 def test_forms_of_one_person_in_different_releases_get_one_id(forms: list[str]) -> None:
@@ -55,6 +58,8 @@ def test_forms_of_one_person_in_different_releases_get_one_id(forms: list[str]) 
         ("Christine Smith", "Christopher Smith"),  # a shared short form ("Chris") is not enough
         ("John Smith Jr.", "John Smith Sr."),
         ("Les Johnson", "Katherine Johnson"),
+        ("Natalie Batalha", "Natasha Batalha"),  # mother and daughter, both astronomers
+        ("Christina Koch", "Christine Koch"),  # a different last letter makes another name
     ],
 )
 def test_people_sharing_a_surname_stay_apart(first: str, second: str) -> None:

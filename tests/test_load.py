@@ -26,7 +26,8 @@ def document(doc_id: str, date: str, speakers: list[tuple[str, str]], extra: lis
         for i, (name, entity_id) in enumerate(speakers)
     ]
     row = make_row("documents", doc_id=doc_id, source="s", title="", n_chars=1, n_sentences=0, n_entities=len(entities),
-                   n_quotes=len(quotes), n_relations=0, sha256="x", status="ok", error="", date=date, url="", encoding="utf-8")
+                   n_quotes=len(quotes), n_relations=0, sha256="x", status="ok", error="", date=date, url="", encoding="utf-8",
+                   language="en")
     return {"documents": [row], "entities": entities, "quotes": quotes}
 
 

@@ -33,7 +33,7 @@ def doc_result(doc_id: str, texts: list[str]) -> dict:
     return {
         "documents": [{"doc_id": doc_id, "source": "s", "title": texts[0], "n_chars": 1, "n_sentences": len(texts),
                        "n_entities": len(texts), "n_quotes": 0, "n_relations": 0, "sha256": "x", "status": "ok",
-                       "error": "", "date": "", "url": "", "encoding": "utf-8"}],
+                       "error": "", "date": "", "url": "", "encoding": "utf-8", "language": "en"}],
         "sentences": [{"doc_id": doc_id, "sent_id": i, "start_char": i, "end_char": i + 1, "text": t} for i, t in enumerate(texts)],
         "entities": [{"doc_id": doc_id, "mention_id": f"m{i}", "sent_id": i, "start_char": 0, "end_char": 1, "text": t,
                       "label": "ORG", "entity_id": f"id-{i % 3}", "entity_name": f"Name {i % 3}", "source": "model",

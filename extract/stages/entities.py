@@ -1,11 +1,14 @@
 """Canonical entities: clean mention spans, give every mention an ``entity_id`` and a name.
 
-Gazetteer matches keep the gazetteer's id (set by the entity ruler as ``ent_id``). Model
-entities get the slug of their canonical name; within a document a short name ("Rogozin",
-"FSB", "Goddard") takes the id of the full name it refers to. The id is stored as the span's
-``kb_id``, and every mention is listed in ``doc._.mentions`` (:class:`Mention` records) with
-its id, name, label and source. Component ``canonical_entities``: after the NER and the
-gazetteer rulers, before coreference, quotes and relations.
+Gazetteer matches keep the gazetteer's id (set by the entity ruler as ``ent_id``); entries
+marked ``ignore`` (corpus markers such as Wikinews' ``((WN))``) are dropped. Model entities
+are repaired first (``entity_labels.py``: brackets, titles, names of spacecraft and places
+tagged as people) and get the slug of their canonical name; within a document a short name
+("Rogozin", "FSB", "Goddard") takes the id of the full name it refers to
+(``short_forms.py``). The id is stored as the span's ``kb_id``, and every mention is listed
+in ``doc._.mentions`` (:class:`Mention` records) with its id, name, label and source.
+Component ``canonical_entities``: after the NER and the gazetteer rulers, before
+coreference, quotes and relations.
 """
 
 from __future__ import annotations
@@ -13,27 +16,46 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 import numpy
-from spacy.attrs import DEP, ORTH, POS
+from spacy.attrs import DEP, POS
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from extract.names import slugify
 from extract.stages.data import DataComponent, data_lines, read_data
+from extract.stages.entity_labels import (
+    cut_unclosed_bracket,
+    drop_hyphenated_pairs,
+    in_other_script,
+    label_by_head,
+    label_by_usage,
+    label_space_names,
+    parse_space_names,
+    parse_words,
+    person_by_forename,
+    person_with_number,
+    trim_person,
+)
 from extract.stages.extensions import register_records
 from extract.stages.gazetteer import parse_gazetteer
-from extract.stages.grammar import (
-    CONJUNCT_LABELS,
-    NAME_LABELS,
-    SHORT_FORM_LABELS,
-    trim_span,
+from extract.stages.grammar import CONJUNCT_LABELS, trim_span
+from extract.stages.short_forms import (
+    People,
+    acronym_links,
+    add_acronym_mentions,
+    company_names,
+    names_by_first_word,
+    place_for,
+    surnames,
+    tokens_with_text,
 )
 
 GAZETTEER_FILE, FORENAMES_FILE, NAME_HEADS_FILE = "gazetteer.csv", "forenames.txt", "name_heads.csv"
+SPACE_NAMES_FILE, TITLES_FILE = "space_names.csv", "name_titles.txt"
 
 
 @dataclass(frozen=True)
@@ -79,43 +101,86 @@ def parse_name_heads(raw: bytes) -> dict[str, str]:
 
 @Language.factory(
     "canonical_entities",
-    default_config={"gazetteer_path": None, "forenames_path": None, "name_heads_path": None},
+    default_config={"gazetteer_path": None, "forenames_path": None, "name_heads_path": None, "space_names_path": None, "titles_path": None},
     assigns=["doc.ents", "doc._.mentions"],
     requires=["doc.ents", "token.pos", "token.tag", "token.dep"],
 )
 def make_canonical_entities(
-    nlp: Language, name: str, *, gazetteer_path: str | None, forenames_path: str | None, name_heads_path: str | None
+    nlp: Language,
+    name: str,
+    *,
+    gazetteer_path: str | None,
+    forenames_path: str | None,
+    name_heads_path: str | None,
+    space_names_path: str | None,
+    titles_path: str | None,
 ) -> CanonicalEntities:
     """Trim entity spans, give each an id and a name, and list them in ``doc._.mentions``.
 
     Each ``*_path`` names a data file; None for the bundled one in ``extract/data/``.
     """
-    return CanonicalEntities(gazetteer_path=gazetteer_path, forenames_path=forenames_path, name_heads_path=name_heads_path)
+    return CanonicalEntities(
+        gazetteer_path=gazetteer_path,
+        forenames_path=forenames_path,
+        name_heads_path=name_heads_path,
+        space_names_path=space_names_path,
+        titles_path=titles_path,
+    )
 
 
 class CanonicalEntities(DataComponent):
     """Trim entity spans, resolve each to an id stored in ``span.kb_id_``, set ``doc._.mentions``."""
 
-    def __init__(self, *, gazetteer_path: str | None = None, forenames_path: str | None = None, name_heads_path: str | None = None) -> None:
-        super().__init__({GAZETTEER_FILE: gazetteer_path, FORENAMES_FILE: forenames_path, NAME_HEADS_FILE: name_heads_path})
+    def __init__(
+        self,
+        *,
+        gazetteer_path: str | None = None,
+        forenames_path: str | None = None,
+        name_heads_path: str | None = None,
+        space_names_path: str | None = None,
+        titles_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            {
+                GAZETTEER_FILE: gazetteer_path,
+                FORENAMES_FILE: forenames_path,
+                NAME_HEADS_FILE: name_heads_path,
+                SPACE_NAMES_FILE: space_names_path,
+                TITLES_FILE: titles_path,
+            }
+        )
         self._indexed: bytes | None = None  # the gazetteer bytes the look-ups below were made from
         # Gazetteer surfaces, so a model span that is exactly a gazetteer name gets its id.
         self.alias_index: dict[tuple[str, bool], str] = {}
         # Gazetteer id -> (name, label), for the names of mentions.
         self.names: dict[str, tuple[str, str]] = {}
+        # Ids of gazetteer entries whose matches are dropped (column ``ignore``).
+        self.ignored: frozenset[str] = frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         self._index_gazetteer()
         forenames = parse_forenames(self.data(FORENAMES_FILE))
         name_heads = parse_name_heads(self.data(NAME_HEADS_FILE))
+        titles = parse_words(self.data(TITLES_FILE))
         spans = [part for e in doc.ents for part in split_span(e)]
         spans = [s for s in (trim_span(e) for e in spans) if s is not None]
-        spans = [self._gazetteer_id(s) for s in spans]
-        spans = [_person_by_forename(s, forenames) for s in spans]
-        spans = [_label_by_head(s, name_heads) for s in spans]
-        spans = _add_conjunct_mentions(doc, spans)
+        spans = [s for s in (cut_unclosed_bracket(e) for e in spans) if s is not None and not in_other_script(s)]
+        spans = [s for s in (self._gazetteer_id(s) for s in spans) if s.id_ not in self.ignored]
+        spans = [person_by_forename(s, forenames) for s in spans]
+        spans = [s for s in (trim_person(e, titles) for e in spans) if s is not None]
+        spans = [s for s in (person_with_number(e) for e in spans) if s is not None]
+        spans = [label_by_head(s, name_heads) for s in spans]
+        spans = drop_hyphenated_pairs(spans)
+        spans = label_space_names(spans, parse_space_names(self.data(SPACE_NAMES_FILE)))
+        spans = label_by_usage(spans, titles) if spans else spans
+        # Names found by conjunction ("and Mission Specialists Marcus Wandt") are trimmed too.
+        spans = [s for s in (trim_person(e, titles) for e in _add_conjunct_mentions(doc, spans)) if s is not None]
+        spans = _add_forename_mentions(doc, spans, forenames)
         spans = _add_surname_mentions(doc, spans)
-        doc.ents = resolve_ids(spans, name_heads)
+        # Each rule above keeps spans apart; should two ever overlap, the longer one stays
+        # rather than the document failing (doc.ents takes no overlaps).
+        spans = sorted(filter_spans(spans), key=lambda s: s.start)
+        doc.ents = resolve_ids(spans, name_heads, titles)
         doc._.mentions = mentions_of(doc, self.names)
         return doc
 
@@ -126,6 +191,7 @@ class CanonicalEntities(DataComponent):
         gazetteer = parse_gazetteer(raw, self.paths[GAZETTEER_FILE] or GAZETTEER_FILE)
         self.alias_index = gazetteer.alias_index()
         self.names = {e.id: (e.name, e.label) for e in gazetteer.entries}
+        self.ignored = frozenset(e.id for e in gazetteer.entries if e.ignore)
         self._indexed = raw
 
     def _gazetteer_id(self, span: Span) -> Span:
@@ -147,32 +213,6 @@ def split_span(span: Span) -> list[Span]:
         if left < right:
             parts.append(Span(span.doc, left, right, label=span.label_, span_id=span.id_))
     return parts
-
-
-def _person_by_forename(span: Span, forenames: frozenset[str]) -> Span:
-    """A model span like 'American Mark Vande Hei' (ORG) that is a name: PERSON from the forename on.
-
-    The small model often folds a nationality into a person's name and mislabels the whole.
-    """
-    if span.id_ or span.label_ == "PERSON" or len(span) < 2:
-        return span
-    for k in (0, 1):
-        if k + 1 >= len(span) or span[k].text not in forenames:
-            continue
-        rest = span[k:]
-        if not all(t.is_title or t.text[:1].isupper() for t in rest if t.is_alpha):
-            return span
-        if k == 1 and not (span[0].is_title and span[0].pos_ in {"PROPN", "ADJ"}):
-            return span
-        return Span(span.doc, rest.start, rest.end, label="PERSON")
-    return span
-
-
-def _label_by_head(span: Span, heads: dict[str, str]) -> Span:
-    """A 'person' whose name ends like a place or thing ("... Space Telescope") takes that label."""
-    if span.id_ or span.label_ != "PERSON" or len(span) < 2 or span[-1].text not in heads:
-        return span
-    return Span(span.doc, span.start, span.end, label=heads[span[-1].text])
 
 
 def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -197,143 +237,76 @@ def _add_conjunct_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     """Tag untagged proper nouns that repeat the last word of a multi-word PERSON name."""
-    surnames = _surnames(spans)
-    if not surnames:
+    people_surnames = surnames(spans)
+    if not people_surnames:
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra = [
         Span(doc, t.i, t.i + 1, label="PERSON")
-        for t in _tokens_with_text(doc, surnames)
+        for t in tokens_with_text(doc, people_surnames)
         if t.i not in taken and t.pos_ == "PROPN"
         and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" and doc[t.i + 1].i not in taken)
     ]
     return sorted(spans + extra, key=lambda s: s.start)
 
 
-def _surnames(spans: list[Span]) -> set[str]:
-    """The last words of the document's multi-word PERSON names."""
-    return {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
+def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str]) -> list[Span]:
+    """'Alexei Leonov' left untagged while 'Leonov' is tagged elsewhere: a forename followed
+    by a proper noun that the document tags alone is a person's full name."""
+    alone = {s.text for s in spans if len(s) == 1 and s.label_ in CONJUNCT_LABELS | {"NORP"} and not s.id_}
+    if not alone:
+        return spans
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra = []
+    for t in tokens_with_text(doc, forenames):
+        if (
+            t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken
+            and doc[t.i + 1].text in alone and doc[t.i + 1].pos_ == "PROPN" and t.pos_ == "PROPN"
+        ):
+            extra.append(Span(doc, t.i, t.i + 2, label="PERSON"))
+            taken.update((t.i, t.i + 1))  # "Grace Roman Coronagraph": "Roman" is a forename too
+    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
-def _tokens_with_text(doc: Doc, texts: Iterable[str]) -> list[Token]:
-    """The tokens whose text is one of ``texts``, found without making a Token of every word."""
-    # uint64 on both sides: hashes compared as floats would collide.
-    hits = numpy.isin(doc.to_array(ORTH), numpy.array([get_string_id(t) for t in texts], dtype=numpy.uint64))
-    return [doc[int(i)] for i in numpy.flatnonzero(hits)]
+def resolve_ids(spans: list[Span], name_heads: dict[str, str] | None = None, titles: frozenset[str] = frozenset()) -> list[Span]:
+    """Give each span its entity id (``kb_id``); short forms take their full name's id and label.
 
-
-def resolve_ids(spans: list[Span], name_heads: dict[str, str] | None = None) -> list[Span]:
-    """Give each span its entity id (``kb_id``); short names take their full name's id and label."""
-    acronyms = _acronym_links(spans)
-    spans = _add_acronym_mentions(spans, acronyms)
-    # Each full name with its words, computed once per document (matching was quadratic).
-    full_people = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
-    surnames = _surnames(spans)
-    places = _names_by_first_word(spans, name_heads or {})
+    A span that already has a ``kb_id`` (a name of ``space_names.csv``) keeps it.
+    """
+    acronyms = acronym_links(spans)
+    spans = add_acronym_mentions(spans, acronyms)
+    companies = company_names(spans)
+    people = People(spans, titles)
+    people_surnames = surnames(spans)
+    places = names_by_first_word(spans, name_heads or {})
     resolved: list[Span] = []
     for span in spans:
         label = span.label_
+        people.seen(span)
         if span.id_:
             entity_id = span.id_
+        elif span.kb_id_:
+            entity_id = span.kb_id_
+        elif (person := people.name_for(span)) is not None:
+            entity_id = slugify(person)
         elif span.text in acronyms:
             full = acronyms[span.text]
             entity_id, label = slugify(full.text), full.label_
-        elif (place := _place_for(span, places, surnames)) is not None:
+        elif span.text in companies and label != "PERSON":
+            entity_id, label = slugify(companies[span.text].text), "ORG"
+        elif (place := place_for(span, places, people_surnames)) is not None:
             entity_id, label = place.id_ or slugify(place.text), place.label_
         else:
-            full_name = _full_name_for(span, full_people)
-            if full_name is not None:
-                entity_id, label = slugify(full_name.text), "PERSON"
+            full_name = people.full_name_for(span)
+            if isinstance(full_name, Span):
+                entity_id, label = slugify(people.name_for(full_name) or full_name.text), "PERSON"
+            elif full_name is False:
+                # Two people share this name and neither leads: its own id, nobody's.
+                entity_id, label = slugify(span.text), "PERSON"
             else:
-                entity_id = slugify(span.text) or span.text
+                entity_id = slugify(span.text)
         resolved.append(Span(span.doc, span.start, span.end, label=label, kb_id=entity_id, span_id=span.id_))
     return resolved
-
-
-def _names_by_first_word(spans: list[Span], heads: dict[str, str]) -> dict[str, list[Span]]:
-    """Multi-word names of places, organisations and things, by their first word.
-
-    Only names known to be such: gazetteer entries, or names ending in a word of
-    ``name_heads.csv`` ("Michoud Assembly Facility"). The model also tags people as ORG.
-    """
-    names: dict[str, list[Span]] = {}
-    for span in spans:
-        if span.label_ not in SHORT_FORM_LABELS or len(span) < 2 or not span[0].is_title:
-            continue
-        # "Apollo 8 Command Module", "Goddard's Building 29": the first word names something else.
-        if span[1].like_num or any(t.tag_ == "POS" for t in span):
-            continue
-        if span.id_ or span[-1].text in heads:
-            names.setdefault(span[0].text, []).append(span)
-    return names
-
-
-def _place_for(span: Span, places: dict[str, list[Span]], surnames: set[str]) -> Span | None:
-    """The full name a one-word 'person' shortens: 'Goddard' for 'Goddard Space Flight Center'.
-
-    The small model tags a bare "Goddard", "Marshall" or "Kennedy" as a person. When the
-    document names a place or organisation that starts with that word, and no person in it
-    has that surname, the word is taken as the short form (the nearest full name before it).
-    """
-    if span.label_ != "PERSON" or len(span) != 1 or span.text in surnames:
-        return None
-    candidates = places.get(span.text)
-    if not candidates:
-        return None
-    before = [p for p in candidates if p.start < span.start]
-    return min(before or candidates, key=lambda p: abs(span.start - p.start))
-
-
-def _full_name_for(span: Span, people: list[tuple[Span, tuple[str, ...]]]) -> Span | None:
-    """The nearest longer PERSON name that ends with (or starts with) this short name.
-
-    ``people`` pairs each multi-word PERSON span with the texts of its tokens.
-    """
-    if span.label_ not in NAME_LABELS or len(span) > 2:
-        return None
-    words = tuple(t.text for t in span)
-    n = len(words)
-    if span.label_ == "PERSON":
-        candidates = [p for p, p_words in people if len(p_words) > n and (p_words[-n:] == words or p_words[:n] == words)]
-    else:
-        # Only a surname the model mislabelled: it must match the last word exactly.
-        candidates = [p for p, p_words in people if len(p_words) > n and p_words[-n:] == words]
-    if not candidates:
-        return None
-    before = [p for p in candidates if p.start < span.start]
-    pool = before or candidates
-    return min(pool, key=lambda p: abs(span.start - p.start))
-
-
-def _acronym_links(spans: list[Span]) -> dict[str, Span]:
-    """'Federal Security Service (FSB)': the acronym in brackets takes the full name's id."""
-    links: dict[str, Span] = {}
-    for span in spans:
-        doc = span.doc
-        if span.id_ or len(span) < 2 or span.end + 2 >= len(doc):
-            continue
-        if doc[span.end].text != "(" or doc[span.end + 2].text != ")":
-            continue
-        acronym = doc[span.end + 1].text
-        initials = "".join(t.text[0] for t in span if t.text[:1].isupper())
-        # Transliterated acronyms ("Federal Security Service (FSB)") keep only the first letter.
-        if acronym.isupper() and acronym.isalpha() and len(acronym) > 1 and (acronym == initials or acronym[0] == initials[:1]):
-            links.setdefault(acronym, span)
-    return links
-
-
-def _add_acronym_mentions(spans: list[Span], acronyms: dict[str, Span]) -> list[Span]:
-    """Tag untagged occurrences of an acronym introduced in brackets after its full name."""
-    if not acronyms:
-        return spans
-    doc = spans[0].doc
-    taken = {i for s in spans for i in range(s.start, s.end)}
-    extra = [
-        Span(doc, t.i, t.i + 1, label=acronyms[t.text].label_)
-        for t in _tokens_with_text(doc, acronyms)
-        if t.i not in taken
-    ]
-    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
 def mentions_of(doc: Doc, gazetteer_names: dict[str, tuple[str, str]] | None = None) -> list[Mention]:

@@ -12,7 +12,7 @@ from typing import Collection
 
 from extract.stages.data import bundled_path
 
-COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model"]
+COLUMNS = ["id", "name", "label", "category", "aliases", "cased_aliases", "overrides_model", "ignore"]
 # overrides_model values; empty means yes.
 YES = {"yes", "true", "1", ""}
 NO = {"no", "false", "0"}
@@ -36,6 +36,9 @@ class GazetteerEntry:
     # ("United States" in "United States Department of Justice"): the model's span wins.
     overrides_model: bool = True
     line: int = field(default=0, compare=False)  # the row's line in the file, for errors
+    # True for markers of a corpus that are no entity ("((WN))", Wikinews' interviewer): their
+    # matches claim the words, so the model cannot tag them, and are then dropped.
+    ignore: bool = False
 
 
 @dataclass
@@ -102,6 +105,7 @@ def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
         name = (row.get("name") or "").strip()
         label = (row.get("label") or "").strip()
         overrides = (row.get("overrides_model") or "").strip().lower()
+        ignore = (row.get("ignore") or "").strip().lower()
         if not entry_id or not name or not label:
             raise GazetteerError(f"{path}, line {line_no}: id, name and label are required")
         if entry_id in seen:
@@ -110,6 +114,8 @@ def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
             raise GazetteerError(f"{path}, line {line_no}: label {label!r} must be an upper-case spaCy label (letters, digits, _)")
         if overrides not in YES | NO:
             raise GazetteerError(f"{path}, line {line_no}: overrides_model {row.get('overrides_model')!r} must be yes or no (empty means yes)")
+        if ignore not in YES | NO:
+            raise GazetteerError(f"{path}, line {line_no}: ignore {row.get('ignore')!r} must be yes or no (empty means no)")
         seen.add(entry_id)
         entries.append(
             GazetteerEntry(
@@ -121,6 +127,7 @@ def parse_gazetteer(raw: bytes, path: str) -> Gazetteer:
                 cased_aliases=_split(row.get("cased_aliases")),
                 overrides_model=overrides in YES,
                 line=line_no,
+                ignore=ignore in YES - {""},
             )
         )
     return Gazetteer(entries=entries, path=path, digest=hashlib.sha256(raw).hexdigest())

@@ -63,6 +63,32 @@ ROLE_ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
 NAMED_THING_LABELS = frozenset({"PRODUCT", "FAC", "EVENT"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 
+# --------------------------------------------------------------------------- names (entity stage)
+
+# Opening brackets and their closing ones: a mention never ends inside one it opened.
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+# Tags of a first word that is no part of a person's name: 'Inside Marshall', 'Will Red Hat'.
+NOT_NAME_START_TAGS = frozenset({"IN", "MD", "VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "RB", "CC", "UH", "WDT", "WP", "WRB", "TO"})
+# A capitalised verb inside a 'person' is a headline's verb: 'Juno Provides High-Definition'.
+VERB_TAGS = frozenset({"VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "MD"})
+# How a one-word 'person' is used when it is a vehicle, a body or a place ('aboard Odysseus',
+# 'the Juno spacecraft', 'asteroid Bennu', 'at Marshall').
+VEHICLE_PREPOSITIONS = frozenset({"aboard", "onboard"})
+PLACE_PREPOSITIONS = frozenset({"at"})
+VEHICLE_NOUNS = frozenset({
+    "spacecraft", "probe", "rover", "lander", "orbiter", "mission", "missions", "telescope",
+    "observatory", "satellite", "satellites", "capsule", "rocket", "helicopter", "spaceship",
+    "module", "flyby",
+})
+BODY_NOUNS = frozenset({"asteroid", "comet", "moon", "galaxy", "nebula", "crater", "planet"})
+# Words that end a 'person' in a headline ('Lucy Missions', 'Roman Team Selects Survey').
+NAME_ENDING_NOUNS = VEHICLE_NOUNS | BODY_NOUNS | {"team", "teams"}
+# Lower-case words that may stand inside a person's name ('Ludwig van Beethoven').
+NAME_PARTICLES = frozenset({
+    "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos",
+    "du", "el", "ibn", "la", "le", "ter", "van", "von", "y", "zu",
+})
+
 # --------------------------------------------------------------------------- dependencies
 
 # Nominal subjects, active or passive: the mention a clause is about (coreference salience).

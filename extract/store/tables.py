@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 COLUMNS: dict[str, list[str]] = {
     "documents": [
         "doc_id", "source", "title", "n_chars", "n_sentences", "n_entities", "n_quotes",
-        "n_relations", "sha256", "status", "error", "date", "url", "encoding",
+        "n_relations", "sha256", "status", "error", "date", "url", "encoding", "language",
     ],
     "sentences": ["doc_id", "sent_id", "start_char", "end_char", "text"],
     "entities": [

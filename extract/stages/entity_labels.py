@@ -1,0 +1,258 @@
+"""Label and span repairs for the small model's entity mentions, before ids are given.
+
+The small English model tags spacecraft, asteroids and NASA centres as people ("Juno",
+"Bennu", "Marshall"), glues titles and headline words onto names ("Astronauts Satoshi
+Furukawa", "Inside Marshall", "Juno Provides High-Definition"), ends names inside a bracket
+("World Health Organization (WHO") and takes a hyphenated pair of people ("Trump-Biden") for
+one person. Each function here takes the document's spans and returns them repaired; the
+``canonical_entities`` component (``entities.py``) runs them in order.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Span
+
+from extract.names import LATIN_END
+from extract.stages.data import data_lines
+from extract.stages.grammar import (
+    ARTICLES,
+    BODY_NOUNS,
+    BRACKETS,
+    NAME_ENDING_NOUNS,
+    NAME_LABELS,
+    NAME_PARTICLES,
+    NOT_NAME_START_TAGS,
+    PLACE_PREPOSITIONS,
+    VEHICLE_NOUNS,
+    VEHICLE_PREPOSITIONS,
+    VERB_TAGS,
+)
+
+
+@dataclass(frozen=True)
+class SpaceName:
+    """A row of ``space_names.csv``: the label a mention with this exact text takes, and its id."""
+
+    label: str
+    entity_id: str  # empty: the slug of the mention
+
+
+@lru_cache(maxsize=None)
+def parse_space_names(raw: bytes) -> dict[str, SpaceName]:
+    return {
+        row["name"].strip(): SpaceName(row["label"].strip(), (row.get("id") or "").strip())
+        for row in csv.DictReader(data_lines(raw))
+    }
+
+
+@lru_cache(maxsize=None)
+def parse_words(raw: bytes) -> frozenset[str]:
+    """A word list, one per line (name titles: lower case, no final full stop)."""
+    return frozenset(line.strip() for line in data_lines(raw))
+
+
+def _span(span: Span, start: int, end: int, label: str | None = None, kb_id: str = "") -> Span:
+    return Span(span.doc, start, end, label=label or span.label_, kb_id=kb_id or span.kb_id_, span_id=span.id_)
+
+
+def cut_unclosed_bracket(span: Span) -> Span | None:
+    """'World Health Organization (WHO' -> 'World Health Organization'; 'WHO)' -> 'WHO'.
+
+    A mention never ends inside a bracket it opened nor starts inside one it closes.
+    """
+    start, end = span.start, span.end
+    opened: list[int] = []
+    for token in span:
+        if token.text in BRACKETS:
+            opened.append(token.i)
+        elif token.text in BRACKETS.values():
+            if opened and BRACKETS[span.doc[opened[-1]].text] == token.text:
+                opened.pop()
+            elif not opened:
+                start = token.i + 1
+    if opened:
+        end = opened[0]
+    if (start, end) == (span.start, span.end):
+        return span
+    # The cut leaves "Organization ," or ") WHO": no space or punctuation at the new edges.
+    while end > start and (span.doc[end - 1].is_space or span.doc[end - 1].is_punct):
+        end -= 1
+    while start < end and (span.doc[start].is_space or span.doc[start].is_punct):
+        start += 1
+    return _span(span, start, end) if start < end else None
+
+
+def trim_person(span: Span, titles: frozenset[str]) -> Span | None:
+    """A PERSON mention without titles and headline words: 'Astronauts Satoshi Furukawa' ->
+    'Satoshi Furukawa', 'Inside Marshall' -> 'Marshall', 'Moon Amalthea' -> 'Amalthea',
+    'Borman’s Apollo' -> 'Borman', 'Juno Provides High-Definition' -> 'Juno', 'Lucy
+    Missions' -> 'Lucy', 'Bennu to' -> 'Bennu', 'Will Red Hat' -> 'Red Hat'. None for a
+    title alone ('Administrator')."""
+    if span.id_ or span.label_ != "PERSON":
+        return span
+    doc = span.doc
+    start, end = span.start, span.end
+    # A possessive inside: the possessor is the person, what follows is theirs.
+    for token in span[1:]:
+        if token.tag_ == "POS":
+            end = token.i
+            break
+    while end - start > 1 and (
+        doc[start].lower_.rstrip(".") in titles or doc[start].tag_ in NOT_NAME_START_TAGS or doc[start].lower_ in BODY_NOUNS
+    ):
+        start += 1
+    # A capitalised verb, a lower-case word or a noun like 'Mission' ends a headline's 'name'.
+    for token in doc[start + 1 : end]:
+        if (
+            token.tag_ in VERB_TAGS and token.is_title
+            or token.is_lower and token.is_alpha and token.text not in NAME_PARTICLES and doc[token.i - 1].text != "-"
+            or token.lower_ in NAME_ENDING_NOUNS
+        ):
+            end = token.i
+            break
+    while end - start > 1 and doc[end - 1].is_punct:
+        end -= 1  # "Blu-" of "Blu-ray"
+    if start >= end or end - start == 1 and doc[start].lower_.rstrip(".") in titles:
+        return None
+    return span if (start, end) == (span.start, span.end) else _span(span, start, end)
+
+
+def in_other_script(span: Span) -> bool:
+    """A model mention with letters beyond the Latin scripts and none in them ('रहे है'):
+    an English model's tag on such words is noise, not a name."""
+    if span.id_:
+        return False
+    letters = [c for c in span.text if c.isalpha()]
+    return bool(letters) and all(ord(c) > LATIN_END for c in letters)
+
+
+def person_with_number(span: Span) -> Span | None:
+    """A 'person' with a number is a mission or a vehicle ('Skylab 4', 'Lunar Node 1':
+    PRODUCT) or, written in one word, no name at all ('COVID-19': dropped)."""
+    if span.id_ or span.label_ != "PERSON" or not any(c.isdigit() for c in span.text):
+        return span
+    if span[0].is_title and any(t.like_num and t.text.isdigit() for t in span[1:]):
+        return _span(span, span.start, span.end, label="PRODUCT")
+    return None
+
+
+def person_words(spans: list[Span]) -> set[str]:
+    """First and last words of the document's multi-word PERSON names: the names people have."""
+    words: set[str] = set()
+    for span in spans:
+        if span.label_ == "PERSON" and len(span) > 1 and not span.id_:
+            words.update((span[0].text, span[-1].text))
+    return words
+
+
+def drop_hyphenated_pairs(spans: list[Span]) -> list[Span]:
+    """'Trump-Biden' (debate) is two people named elsewhere in the document, not one person.
+
+    A PERSON mention 'X-Y' is dropped when both X and Y are words of other PERSON mentions;
+    a double-barrelled name ('Nancy Currie-Gregg') whose parts never stand alone stays.
+    """
+    named: set[str] = set()
+    for span in spans:
+        if span.label_ == "PERSON" and not any(t.text == "-" for t in span):
+            named.update(t.text for t in span)
+    kept = []
+    for span in spans:
+        parts = [t.text for t in span if t.text != "-"]
+        if (
+            span.label_ == "PERSON"
+            and len(span) == 3
+            and span[1].text == "-"
+            and all(p[:1].isupper() and p in named for p in parts)
+        ):
+            continue
+        kept.append(span)
+    return kept
+
+
+def label_space_names(spans: list[Span], names: dict[str, SpaceName]) -> list[Span]:
+    """A model mention that is exactly a name of ``space_names.csv`` takes its label and id.
+
+    Not when someone in the document has that name ("John Glenn" keeps "Glenn" a person).
+    """
+    if not names:
+        return spans
+    people = person_words(spans)
+    result = []
+    for span in spans:
+        known = names.get(span.text)
+        if known is not None and not span.id_ and span.label_ in NAME_LABELS and span.text not in people:
+            span = _span(span, span.start, span.end, label=known.label, kb_id=known.entity_id)
+        result.append(span)
+    return result
+
+
+def label_by_usage(spans: list[Span], titles: frozenset[str]) -> list[Span]:
+    """A one-word 'person' used like a vehicle, body or place is not a person.
+
+    'aboard X', 'the X spacecraft', 'asteroid X' -> PRODUCT or LOC; 'at X' -> FAC. Only for a
+    word never given as a person's first or last name in the document nor preceded by a title
+    ('Dr. X'); every mention of the word then takes that label.
+    """
+    candidates = {s.text for s in spans if s.label_ == "PERSON" and len(s) == 1 and not s.id_ and not s.kb_id_}
+    if not candidates:
+        return spans
+    candidates -= person_words(spans)
+    doc = spans[0].doc
+    relabel: dict[str, str] = {}
+    titled: set[str] = set()
+    for token in doc:
+        if token.text not in candidates:
+            continue
+        before = doc[token.i - 1].lower_ if token.i > 0 else ""
+        after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+        if before.rstrip(".") in titles and before not in ARTICLES:
+            titled.add(token.text)
+        label = _usage_label(before, after)
+        if label is not None:
+            relabel.setdefault(token.text, label)
+    return [
+        _span(s, s.start, s.end, label=relabel[s.text])
+        if s.label_ == "PERSON" and s.text in relabel and s.text not in titled and not s.id_
+        else s
+        for s in spans
+    ]
+
+
+def _usage_label(before: str, after: str) -> str | None:
+    if before in VEHICLE_PREPOSITIONS or after in VEHICLE_NOUNS or before in VEHICLE_NOUNS:
+        return "PRODUCT"
+    if after in BODY_NOUNS or before in BODY_NOUNS:
+        return "LOC"
+    if before in PLACE_PREPOSITIONS:
+        return "FAC"
+    return None
+
+
+def person_by_forename(span: Span, forenames: frozenset[str]) -> Span:
+    """A model span like 'American Mark Vande Hei' (ORG) that is a name: PERSON from the forename on.
+
+    The small model often folds a nationality into a person's name and mislabels the whole.
+    """
+    if span.id_ or span.label_ == "PERSON" or len(span) < 2:
+        return span
+    for k in (0, 1):
+        if k + 1 >= len(span) or span[k].text not in forenames:
+            continue
+        rest = span[k:]
+        if not all(t.is_title or t.text[:1].isupper() for t in rest if t.is_alpha):
+            return span
+        if k == 1 and not (span[0].is_title and span[0].pos_ in {"PROPN", "ADJ"}):
+            return span
+        return Span(span.doc, rest.start, rest.end, label="PERSON")
+    return span
+
+
+def label_by_head(span: Span, heads: dict[str, str]) -> Span:
+    """A 'person' whose name ends like a place or thing ("... Space Telescope") takes that label."""
+    if span.id_ or span.label_ != "PERSON" or len(span) < 2 or span[-1].text not in heads:
+        return span
+    return Span(span.doc, span.start, span.end, label=heads[span[-1].text])

