@@ -45,6 +45,10 @@ def run(
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1, help="Largest document accepted, in characters."),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (a Ray cluster; needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to join (default: start a local Ray runtime)."),
+    ray_token_file: Optional[Path] = typer.Option(
+        None, "--ray-token-file", exists=True, dir_okay=False,
+        help="With --address: the cluster's token, for token authentication (default: RAY_AUTH_MODE and RAY_AUTH_TOKEN from the environment).",
+    ),
 ) -> None:
     """Process articles into the CSV tables of SCHEMA.md."""
     from extract.engines.base import ENGINES, EngineError  # imports neither Ray nor spaCy
@@ -56,6 +60,8 @@ def run(
         _fail(f"input not found: {', '.join(missing)}")
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
+    if ray_token_file is not None and (engine != "ray" or address is None):
+        _fail("--ray-token-file is for joining a cluster: use it with --engine ray --address ADDR")
     options = RunOptions(
         model=model,
         gazetteer=str(gazetteer) if gazetteer else None,
@@ -64,6 +70,7 @@ def run(
         max_chars=max_chars,
         engine=engine,
         address=address,
+        ray_token_file=str(ray_token_file) if ray_token_file else None,
     )
     words = 0
     with Progress(

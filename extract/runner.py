@@ -42,6 +42,7 @@ class RunOptions:
     batch_size: int = BATCH_SIZE
     engine: str = "local"
     address: str | None = None
+    ray_token_file: str | None = None
 
 
 @dataclass
@@ -64,7 +65,12 @@ Progress = Callable[[DocResult], None]
 def engine_settings(options: RunOptions, gazetteer: Gazetteer) -> EngineSettings:
     """What the engine needs of the run's options."""
     return EngineSettings(
-        model=options.model, gazetteer=gazetteer, workers=options.workers, batch_size=options.batch_size, address=options.address
+        model=options.model,
+        gazetteer=gazetteer,
+        workers=options.workers,
+        batch_size=options.batch_size,
+        address=options.address,
+        ray_token_file=options.ray_token_file,
     )
 
 

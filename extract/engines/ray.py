@@ -15,6 +15,7 @@ import logging
 import socket
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from extract.engines import ray_auth
 from extract.engines.base import Done, EngineError, EngineSettings, ExtractorFactory, RecordProcessor
 from extract.readers import Record
 from extract.store.tables import DocResult
@@ -106,26 +107,40 @@ def _connect(ray: Any, settings: EngineSettings) -> bool:
     if ray.is_initialized() and settings.address is None:
         return False  # already inside a Ray program (a test fixture, a notebook): use its runtime
     quiet = dict(include_dashboard=False, log_to_driver=False, configure_logging=True, logging_level=logging.ERROR)
-    _check_reachable(settings.address)
+    address = settings.address
+    if address is not None:
+        if settings.ray_token_file:
+            ray_auth.use_token_file(settings.ray_token_file)
+        ray_auth.check_token_env()
+        host_port = _host_port(address)
+        if host_port is not None:
+            _check_reachable(address, host_port)
+            if not address.startswith("ray://"):
+                ray_auth.check_accepted(f"{host_port[0]}:{host_port[1]}")
     try:
-        if settings.address is None:
+        if address is None:
             ray.init(num_cpus=settings.workers, **quiet)
         else:
-            ray.init(address=settings.address, **quiet)
+            ray.init(address=address, **quiet)
+    except ray_auth.authentication_error() as err:
+        raise ray_auth.RayAuthenticationError(ray_auth.refusal_message(address or "a local runtime")) from err
     except (ConnectionError, ValueError, RuntimeError) as err:
-        where = settings.address or "a local runtime"
+        where = address or "a local runtime"
         raise RayEngineError(f"cannot start Ray ({where}): {_first_line(err)}") from err
     _quiet_ray_data(ray)
     return True
 
 
-def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
+def _host_port(address: str) -> tuple[str, int] | None:
+    """``HOST:PORT`` (or ``ray://HOST:PORT``) split in two; None for ``auto`` and other forms."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    return (host, int(port)) if host and port.isdigit() else None
+
+
+def _check_reachable(address: str, host_port: tuple[str, int], timeout: float = 5.0) -> None:
     """Fail fast on a HOST:PORT nobody answers at: ray.init would retry for minutes."""
-    host, _, port = (address or "").removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit():
-        return  # no address, "auto", or a form Ray resolves itself
     try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
+        socket.create_connection(host_port, timeout=timeout).close()
     except OSError as err:
         raise RayEngineError(f"cannot reach the Ray cluster at {address}: {err.strerror or err}") from err
 
