@@ -70,9 +70,10 @@ class Cluster:
 
 
 def _clean_env(home: Path, **extra: str) -> dict[str, str]:
-    """This environment without any Ray setting, with ``home`` as HOME and the worktree importable."""
+    """This environment without any Ray setting, with ``home`` as HOME and this checkout's
+    ``extract`` first on the path (the cluster's workers import it too)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
-    env.update(HOME=str(home), PYTHONPATH=str(ROOT), **extra)
+    env.update(HOME=str(home), PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), **extra)
     return env
 
 
