@@ -59,6 +59,8 @@ class RayEngine:
         started = _connect(ray, self.settings)
         try:
             cpus = int(ray.cluster_resources().get("CPU", 0))
+            if cpus == 0:  # actors would wait for a CPU forever
+                raise RayEngineError(f"the Ray cluster at {self.settings.address or 'local'} has no CPUs")
             # A runtime we started has exactly --workers CPUs; on a cluster, one actor per CPU.
             actors = max(1, min(self.settings.workers, cpus) if started else cpus)
             self._cluster = dict(
@@ -136,7 +138,7 @@ class ActorPool:
             results: list[DocResult] = self.ray.get(ref)
         except Exception as err:  # noqa: BLE001 - Ray wraps worker failures; the CLI shows one line
             raise RayEngineError(f"Ray run failed: {_first_line(err)}") from err
-        # Called here, not above: a failure to store is not a failure of the Ray run.
+        # Outside the try: a failure to store a result is not a failure of the Ray run.
         if on_done is not None:
             for result in results:
                 on_done(result)
