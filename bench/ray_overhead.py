@@ -131,9 +131,10 @@ def one_run(engine_name: str, inputs: list[Path], workers: int, log: str) -> dic
     }
 
 
-def transfer_costs(inputs: list[Path], call_docs: int) -> dict[str, float]:
-    """Pickling the records and their rows once, as Ray moves them (one core, this process)."""
-    records = [r for r in iter_records(inputs) if r.ok]
+def transfer_costs(inputs: list[Path], call_docs: int, limit: int = 200) -> dict[str, float]:
+    """Pickling the records and their rows once, as Ray moves them (one core, this process),
+    for the first ``limit`` articles."""
+    records = [r for r in iter_records(inputs) if r.ok][:limit]
     extractor = load_extractor(DEFAULT_MODEL, load_gazetteer(None))
     results = list(extractor.process(records))
     started = time.perf_counter()
@@ -200,7 +201,7 @@ def main() -> None:
     from extract.engines.ray import CALL_DOCS
 
     costs = transfer_costs(inputs, CALL_DOCS)
-    print(f"moving the data, once, on one core: records {costs['record_mb']:.1f} MB and rows {costs['rows_mb']:.1f} MB pickled and "
+    print(f"moving the data of the first {min(len(inputs), 200)} articles, once, on one core: records {costs['record_mb']:.1f} MB and rows {costs['rows_mb']:.1f} MB pickled and "
           f"unpickled in calls of {CALL_DOCS} documents: {costs['pickle_seconds']:.2f} s; the rows through JSON instead: {costs['json_seconds']:.2f} s")
     if args.json:
         args.json.write_text(json.dumps({"runs": runs, "transfer": costs, "words": words, "workers": args.workers}, indent=2) + "\n")
