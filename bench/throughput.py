@@ -49,8 +49,10 @@ TABLES = ("documents", "sentences", "entities", "catalog", "quotes", "relations"
 # extract.engines.base.ENGINES is benchmarked once it has an entry here.
 ENGINES: dict[str, callable] = {
     "local": lambda workers: ["--engine", "local", "--workers", str(workers)],
-    # A local Ray runtime with `workers` CPUs and as many actors (needs the [ray] extra).
-    # CPU s misses Ray's worker processes: they are not the CLI's waited-for children.
+    # A local Ray runtime with `workers` CPUs and as many actors (needs the [ray] extra): the
+    # same CPUs as the local engine with as many workers. CPU s misses Ray's own processes
+    # (runtime, actors): they are not the CLI's waited-for children. Where the Ray run's time
+    # goes: bench/ray_overhead.py.
     "ray": lambda workers: ["--engine", "ray", "--workers", str(workers)],
 }
 
@@ -240,6 +242,14 @@ def report(
     if args.repeat > 1:
         for key, ratios in round_ratios.items():
             print(f"{key} vs bare spaCy, round by round: {', '.join(f'{r:.2f}' for r in ratios)}")
+    # Every other engine against the local engine at the same worker count, in the same round
+    # (a shared machine drifts between rounds more than within one).
+    for key, runs in round_seconds.items():
+        engine, _, workers = key.partition("-w")
+        local = round_seconds.get(f"local-w{workers}")
+        if engine in ENGINES and engine != "local" and local:
+            ratios = [m["seconds"] / l["seconds"] for m, l in zip(runs, local)]
+            print(f"{key} vs local-w{workers}, round by round: {', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}")
     print(f"re-run (cache) takes {results['rerun'].seconds / first.seconds:.3f} of the first run ({results['rerun'].seconds:.2f} s vs {first.seconds:.1f} s)")
     if memory:
         sizes = sorted(memory)

@@ -117,6 +117,10 @@ def run(
     engine: str = typer.Option("local", "--engine", metavar="local|ray", help="local: processes on this machine; ray: a Ray cluster (needs the [ray] extra)."),
     address: Optional[str] = typer.Option(None, "--address", show_default="start a local Ray runtime", help="With --engine ray: the cluster to join."),
     spreadsheet_safe: bool = typer.Option(False, "--spreadsheet-safe", help="Mark CSV cells starting with = + - @ with a leading ' so spreadsheets do not run them as formulas."),
+    ray_token_file: Optional[Path] = typer.Option(
+        None, "--ray-token-file", exists=True, dir_okay=False,
+        help="With --address: the cluster's token, for token authentication (default: RAY_AUTH_MODE and RAY_AUTH_TOKEN from the environment).",
+    ),
 ) -> None:
     """Process articles into the tables of docs/schema.md.
 
@@ -144,6 +148,8 @@ def run(
         _fail(f"--out must be a folder, but {blocking} is a file")
     if spreadsheet_safe and table_format is TableFormat.parquet:
         _fail("--spreadsheet-safe is for CSV files opened in a spreadsheet; Parquet cells are never run as formulas")
+    if ray_token_file is not None and (engine != "ray" or address is None):
+        _fail("--ray-token-file is for joining a cluster: use it with --engine ray --address ADDR")
     options = RunOptions(
         model=model,
         gazetteer=str(gazetteer) if gazetteer else None,
@@ -155,6 +161,7 @@ def run(
         spreadsheet_safe=spreadsheet_safe,
         table_format=table_format.value,
         labels=tuple(labels or ()),
+        ray_token_file=str(ray_token_file) if ray_token_file else None,
     )
     other_languages: list[tuple[str, str]] = []  # (doc_id, language) of articles not in English
     with RunBar(err_console) as bar:

@@ -54,6 +54,7 @@ class RunOptions:
     spreadsheet_safe: bool = False  # see extract.store.tables.spreadsheet_safe
     table_format: str = "csv"  # or "parquet" (extract.store.tables.FORMATS)
     labels: tuple[str, ...] = ()  # entity labels the gazetteer may use besides the model's
+    ray_token_file: str | None = None
 
 
 @dataclass
@@ -86,7 +87,12 @@ def words_of(result: DocResult) -> int:
 def engine_settings(options: RunOptions, gazetteer: Gazetteer) -> EngineSettings:
     """What the engine needs of the run's options."""
     return EngineSettings(
-        model=options.model, gazetteer=gazetteer, workers=options.workers, batch_size=options.batch_size, address=options.address
+        model=options.model,
+        gazetteer=gazetteer,
+        workers=options.workers,
+        batch_size=options.batch_size,
+        address=options.address,
+        ray_token_file=options.ray_token_file,
     )
 
 

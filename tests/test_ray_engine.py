@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import json
 import os
@@ -90,23 +89,6 @@ def test_ray_engine_without_ray_is_a_one_line_error(articles: Path, tmp_path: Pa
     assert not list(out.glob("*.csv"))  # no half-written tables
 
 
-def test_chunks_keep_input_order_and_bound_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ray_engine, "CHUNK_DOCS", 3)
-    monkeypatch.setattr(ray_engine, "CHUNK_CHARS", 10)
-    records = [Record(f"d{i}", "test", text="x" * size) for i, size in enumerate([1, 1, 1, 1, 12, 2, 2])]
-    chunks = list(ray_engine._chunks(records))
-    # Three documents at most, and a chunk closes once it reaches 10 characters.
-    assert [[index for index, _ in chunk] for chunk in chunks] == [[0, 1, 2], [3, 4], [5, 6]]
-    assert [record.doc_id for chunk in chunks for _, record in chunk] == [r.doc_id for r in records]
-
-
-def test_in_order_restores_input_order_and_notices_lost_documents() -> None:
-    arrived = [(12, "c"), (10, "a"), (13, "d"), (11, "b")]
-    assert list(ray_engine.in_order(iter(arrived), start=10, count=4)) == ["a", "b", "c", "d"]
-    with pytest.raises(ray_engine.RayEngineError, match="lost documents"):
-        list(ray_engine.in_order(iter(arrived[:3]), start=10, count=4))
-
-
 class EchoExtractor:
     """A fake core for one actor: each result names its record's doc_id and text length."""
 
@@ -115,19 +97,102 @@ class EchoExtractor:
             yield {"documents": [{"doc_id": record.doc_id, "n_chars": len(record.text)}]}
 
 
-@needs_ray
-def test_an_actor_builds_its_core_from_the_factory_and_sends_json() -> None:
-    import pyarrow as pa
-
+def test_an_actor_builds_its_core_from_the_factory_and_returns_plain_rows() -> None:
     actor = ray_engine.ExtractActor(extractor_factory=EchoExtractor)
     records = [Record("a", "test", text="héllo"), Record("b", "test", error="empty document (no text)")]
-    batch = pa.table({"index": [4, 5], "record": [json.dumps(dataclasses.asdict(r)) for r in records]})
-    out = actor(batch)
-    assert out.column("index").to_pylist() == [4, 5]
-    assert [json.loads(text) for text in out.column("result").to_pylist()] == [
+    assert actor.process(records) == [
         {"documents": [{"doc_id": "a", "n_chars": 5}]},
         {"documents": [{"doc_id": "b", "n_chars": 0}]},
     ]
+
+
+class FakeRef:
+    def __init__(self, value):
+        self.value = value
+
+
+class FakeRay:
+    """Just enough of Ray for ActorPool, in this process: a call runs when it is made, and
+    ``wait`` hands back the newest call first, so results arrive out of input order."""
+
+    def __init__(self) -> None:
+        self.killed: list[object] = []
+        self.outstanding = 0  # calls made whose results the pool has not yet taken
+        self.most_outstanding = 0
+
+    def remote(self, **options):
+        assert options == {"num_cpus": 1}
+        ray = self
+
+        class ActorClass:
+            def __init__(self, cls):
+                self.cls = cls
+
+            def options(self, **options):
+                return self
+
+            def remote(self, *args, **kwargs):
+                instance = self.cls(*args, **kwargs)
+
+                class Method:
+                    def remote(self, records):
+                        ray.outstanding += 1
+                        ray.most_outstanding = max(ray.most_outstanding, ray.outstanding)
+                        return FakeRef(instance.process(records))
+
+                class Handle:
+                    process = Method()
+
+                return Handle()
+
+        return ActorClass
+
+    def wait(self, refs, num_returns=1, timeout=None):
+        return refs[::-1][:num_returns], refs[num_returns:]
+
+    def get(self, ref):
+        self.outstanding -= 1
+        return ref.value
+
+    def kill(self, actor):
+        self.killed.append(actor)
+
+
+def test_the_actor_pool_yields_in_input_order_and_reports_every_result() -> None:
+    fake = FakeRay()
+    pool = ray_engine.ActorPool(fake, EchoExtractor, size=3)
+    records = [Record(f"d{i}", "test", text="x" * i) for i in range(50)]
+    groups = [records[i : i + 2] for i in range(0, len(records), 2)]
+    reported: list[str] = []
+    out = list(pool.run(groups, on_done=lambda result: reported.append(result["documents"][0]["doc_id"])))
+    assert [r["documents"][0]["doc_id"] for r in out] == [r.doc_id for r in records]
+    assert reported != [r.doc_id for r in records]  # reported as they arrived: out of order
+    assert sorted(reported) == sorted(r.doc_id for r in records)
+    # Memory stays flat: never more calls out than the window allows.
+    assert fake.most_outstanding <= (ray_engine.IN_FLIGHT_PER_ACTOR + ray_engine.WAITING_PER_ACTOR) * 3
+    assert len(fake.killed) == 3  # the actors are released at the end
+
+
+def test_an_interrupted_pool_still_reports_finished_calls_and_releases_its_actors() -> None:
+    fake = FakeRay()
+    pool = ray_engine.ActorPool(fake, EchoExtractor, size=2)
+    records = [Record(f"d{i}", "test", text="x") for i in range(20)]
+    reported: list[str] = []
+    results = pool.run([records[i : i + 2] for i in range(0, 20, 2)], on_done=lambda r: reported.append(r["documents"][0]["doc_id"]))
+    next(results)
+    results.close()  # the consumer stops (Ctrl-C, a failed write)
+    assert len(fake.killed) == 2
+    assert len(reported) > 1  # calls finished before the stop were handed on, not dropped
+
+
+def test_a_call_that_loses_documents_fails_the_run() -> None:
+    class Lossy:
+        def process(self, records):
+            return iter([{"documents": [{"doc_id": records[0].doc_id}]}]) if records else iter([])
+
+    pool = ray_engine.ActorPool(FakeRay(), Lossy, size=1)
+    with pytest.raises(ray_engine.RayEngineError, match="lost documents"):
+        list(pool.run([[Record("a", "test", text="x"), Record("b", "test", text="y")]]))
 
 
 def test_the_engine_describes_itself_before_and_without_running() -> None:

@@ -49,6 +49,7 @@ class EngineSettings:
     workers: int = 1
     batch_size: int = BATCH_SIZE
     address: str | None = None  # the Ray cluster to join; None starts a local runtime
+    ray_token_file: str | None = None  # that cluster's token (token authentication)
 
 
 class Engine(Protocol):
