@@ -157,7 +157,14 @@ def _checked_gazetteer(gazetteer: Gazetteer | str | Path | None) -> Gazetteer:
     if not isinstance(gazetteer, Gazetteer):
         return load_gazetteer(gazetteer)
     # The components read the file at gazetteer.path: it must still hold what the caller read
-    # (the caller's digest keys its cache of results).
+    # (the caller's digest keys its cache of results). On another machine (a Ray node) the
+    # driver's path to the bundled gazetteer may not exist: this install's bundled copy is the
+    # same file when its digest agrees.
+    if not Path(gazetteer.path).exists():
+        bundled = load_gazetteer(None)
+        if bundled.digest == gazetteer.digest:
+            return bundled
+        raise GazetteerError(f"{gazetteer.path}: no such gazetteer on this machine (a cluster's nodes need the file at the same path)")
     if load_gazetteer(gazetteer.path).digest != gazetteer.digest:
         raise GazetteerError(f"{gazetteer.path}: changed since it was read; run again")
     return gazetteer

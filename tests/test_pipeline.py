@@ -124,3 +124,16 @@ def test_import_extract_does_not_import_spacy() -> None:
     script = "import sys, extract; assert 'spacy' not in sys.modules; extract.build_pipeline; assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", script], check=True)
     assert callable(extract.build_pipeline)
+
+
+def test_a_bundled_gazetteer_read_at_another_path_is_found_in_this_install() -> None:
+    """A Ray node gets the driver's Gazetteer, whose path to the bundled file may not exist there."""
+    import dataclasses
+
+    from extract.pipeline import _checked_gazetteer
+    from extract.stages.gazetteer import GazetteerError, load_gazetteer
+
+    elsewhere = dataclasses.replace(load_gazetteer(None), path="/nowhere/site-packages/extract/data/gazetteer.csv")
+    assert _checked_gazetteer(elsewhere).digest == elsewhere.digest
+    with pytest.raises(GazetteerError, match="no such gazetteer on this machine"):
+        _checked_gazetteer(dataclasses.replace(elsewhere, digest="0" * 64))
