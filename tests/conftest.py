@@ -9,6 +9,7 @@ import pytest
 from extract.pipeline import DEFAULT_MODEL
 from extract.process import Extractor
 from extract.readers import Record
+from extract.stages.entities import CanonicalEntities
 from extract.store.tables import DocResult
 
 DATA = Path(__file__).parent / "data"
@@ -57,3 +58,16 @@ def shared_pipeline(extractor: Extractor) -> SharedPipeline:
     session's pipeline, and ``shared_pipeline.loads`` says how often an engine asked for one.
     (Not picklable: for in-process runs only, not a pool of worker processes.)"""
     return SharedPipeline(extractor)
+
+
+def bare_canonical_entities(folder: Path, forenames: str = "") -> CanonicalEntities:
+    """The canonical-entities component with the bundled name heads and titles only: the given
+    forenames (none by default), no space names and an empty gazetteer, as files in ``folder``."""
+    (folder / "forenames.txt").write_text(forenames, encoding="utf-8")
+    (folder / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
+    (folder / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
+    return CanonicalEntities(
+        forenames_path=str(folder / "forenames.txt"),
+        gazetteer_path=str(folder / "gazetteer.csv"),
+        space_names_path=str(folder / "space_names.csv"),
+    )

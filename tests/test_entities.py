@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from conftest import bare_canonical_entities
 from spacy.tokens import Doc, Span
 
 from extract.stages.entities import CanonicalEntities, load_name_heads, slugify
@@ -88,14 +89,7 @@ def test_name_heads_are_read_from_the_data_file() -> None:
 def canonical(tmp_path) -> CanonicalEntities:
     """The component with the bundled name heads and titles only: no forenames, no space names,
     an empty gazetteer."""
-    (tmp_path / "forenames.txt").write_text("", encoding="utf-8")
-    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
-    (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
-    return CanonicalEntities(
-        forenames_path=str(tmp_path / "forenames.txt"),
-        gazetteer_path=str(tmp_path / "gazetteer.csv"),
-        space_names_path=str(tmp_path / "space_names.csv"),
-    )
+    return bare_canonical_entities(tmp_path)
 
 
 def test_a_person_whose_name_ends_like_a_place_takes_the_places_label(canonical) -> None:
@@ -164,11 +158,4 @@ def test_forename_mentions_never_overlap(canonical_with_forenames) -> None:
 
 @pytest.fixture
 def canonical_with_forenames(tmp_path) -> CanonicalEntities:
-    (tmp_path / "forenames.txt").write_text("Nancy\nGrace\nRoman\n", encoding="utf-8")
-    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
-    (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
-    return CanonicalEntities(
-        forenames_path=str(tmp_path / "forenames.txt"),
-        gazetteer_path=str(tmp_path / "gazetteer.csv"),
-        space_names_path=str(tmp_path / "space_names.csv"),
-    )
+    return bare_canonical_entities(tmp_path, "Nancy\nGrace\nRoman\n")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from conftest import bare_canonical_entities
 from spacy.tokens import Doc, Span
 
 from extract.process import Extractor
@@ -71,14 +72,7 @@ def test_space_names_file_is_read_with_labels_and_ids() -> None:
 @pytest.fixture
 def canonical(tmp_path: Path) -> CanonicalEntities:
     """The component with no forenames, no space names and an empty gazetteer."""
-    (tmp_path / "forenames.txt").write_text("", encoding="utf-8")
-    (tmp_path / "space_names.csv").write_text("name,label,id\n", encoding="utf-8")
-    (tmp_path / "gazetteer.csv").write_text("id,name,label\n", encoding="utf-8")
-    return CanonicalEntities(
-        forenames_path=str(tmp_path / "forenames.txt"),
-        gazetteer_path=str(tmp_path / "gazetteer.csv"),
-        space_names_path=str(tmp_path / "space_names.csv"),
-    )
+    return bare_canonical_entities(tmp_path)
 
 
 def labelled(canonical: CanonicalEntities, words: str, persons: list[tuple[int, int]]) -> list[tuple[str, str]]:
