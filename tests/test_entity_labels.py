@@ -131,3 +131,44 @@ def test_a_lower_case_word_ends_a_headline_name(canonical) -> None:
 def test_a_model_mention_in_another_script_is_dropped(canonical) -> None:
     found = labelled(canonical, "रहे है said Narendra Modi .", [(0, 2), (3, 5)])
     assert found == [("Narendra Modi", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "entity_id"),
+    [
+        # The model tags only 'dela Vega': a name particle the name began with.
+        ("Arnel dela Vega of the army's Western Mindanao Command said \"the Abu Sayyaf Group are the suspected perpetrators\".",
+         "Arnel dela Vega", "arnel-dela-vega"),
+        # 'Superintendent Graciano' without the surname the parse joins to it; the title goes.
+        ("According to Chief Superintendent Graciano Mijares of the police of the Autonomous Region in Muslim Mindanao, "
+         "the confirmed deaths are fourteen civilians.", "Graciano Mijares", "graciano-mijares"),
+        # Untagged after a title, subject of a verb.
+        ("Yesterday, the United Kingdom's Queen Elizabeth II announced she will comply with the request of Prime Minister "
+         "Boris Johnson to suspend Parliament.", "Elizabeth II", "elizabeth-ii"),
+    ],
+)
+def test_a_person_mention_covers_the_whole_name_without_titles(process, text: str, name: str, entity_id: str) -> None:
+    assert (name, "PERSON", entity_id) in entities(process, text)
+
+
+def test_a_title_before_a_name_never_joins_it() -> None:
+    nlp = spacy.blank("en")
+    doc = Doc(nlp.vocab, words=["Health", "Minister", "Łukasz", "Szumowski", "said", "so", "."],
+              pos=["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "ADV", "PUNCT"],
+              heads=[1, 3, 3, 4, 4, 4, 4], deps=["compound", "compound", "compound", "nsubj", "ROOT", "advmod", "punct"])
+    from extract.stages.entity_labels import extend_people
+    span = Span(doc, 2, 4, label="PERSON")
+    assert [s.text for s in extend_people([span], frozenset({"minister"}), frozenset({"Łukasz"}))] == ["Łukasz Szumowski"]
+
+
+def test_a_name_the_text_gives_a_persons_role_is_a_person(process) -> None:
+    # Real snippet (dev split): the small model tags 'Gáspár Maróth' ORG and 'Maróth' GPE.
+    text = (
+        "The November 4 issue of Magyar Nemzet published an interview with Gáspár Maróth, the Hungarian Government "
+        "commissioner responsible for defence, in which the deal was announced.\n\n"
+        "While not naming any other bidders, Maróth said the Hungarian bid won after lengthy negotiations. "
+        "He said he expects no political turmoil between the neighboring Austria and Hungary over the deal."
+    )
+    result = process(text)
+    assert ("Gáspár Maróth", "PERSON", "gaspar-maroth") in entities(process, text)
+    assert [q["speaker_entity_id"] for q in result["quotes"]] == ["gaspar-maroth", "gaspar-maroth"]

@@ -31,12 +31,14 @@ from extract.stages.entity_labels import (
     cut_unclosed_bracket,
     drop_hyphenated_pairs,
     in_other_script,
+    extend_people,
     label_by_head,
     label_by_usage,
     label_space_names,
     parse_space_names,
     parse_words,
     person_by_forename,
+    person_by_role,
     person_with_number,
     trim_person,
 )
@@ -166,10 +168,12 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (trim_span(e) for e in spans) if s is not None]
         spans = [s for s in (cut_unclosed_bracket(e) for e in spans) if s is not None and not in_other_script(s)]
         spans = [s for s in (self._gazetteer_id(s) for s in spans) if s.id_ not in self.ignored]
+        spans = extend_people(spans, titles, forenames)
         spans = [person_by_forename(s, forenames) for s in spans]
         spans = [s for s in (trim_person(e, titles) for e in spans) if s is not None]
         spans = [s for s in (person_with_number(e) for e in spans) if s is not None]
         spans = [label_by_head(s, name_heads) for s in spans]
+        spans = [person_by_role(s, titles, name_heads) for s in spans]
         spans = drop_hyphenated_pairs(spans)
         spans = label_space_names(spans, parse_space_names(self.data(SPACE_NAMES_FILE)))
         spans = label_by_usage(spans, titles) if spans else spans
@@ -177,6 +181,7 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (trim_person(e, titles) for e in _add_conjunct_mentions(doc, spans)) if s is not None]
         spans = _add_forename_mentions(doc, spans, forenames)
         spans = _add_surname_mentions(doc, spans)
+        spans = _add_titled_mentions(doc, spans, titles, forenames, name_heads)
         # Each rule above keeps spans apart; should two ever overlap, the longer one stays
         # rather than the document failing (doc.ents takes no overlaps).
         spans = sorted(filter_spans(spans), key=lambda s: s.start)
@@ -265,6 +270,46 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
         ):
             extra.append(Span(doc, t.i, t.i + 2, label="PERSON"))
             taken.update((t.i, t.i + 1))  # "Grace Roman Coronagraph": "Roman" is a forename too
+    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
+
+
+# Title words that are headline verbs or words of other names, never a person's title alone.
+NOT_PERSON_TITLES = frozenset({"the", "inside", "visit", "visits", "meet", "meets", "first", "flight", "mission", "nasa", "former", "acting"})
+
+
+def _add_titled_mentions(
+    doc: Doc, spans: list[Span], titles: frozenset[str], forenames: frozenset[str], heads: dict[str, str]
+) -> list[Span]:
+    """'Queen Elizabeth II announced', 'Superintendent Graciano Mijares said': proper nouns
+    after a capitalised title that the model left untagged are a person, when the name starts
+    with a known forename or is the subject of a verb."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    extra = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        t = doc[i]
+        word = t.lower_.rstrip(".")
+        if not (t.is_title and word in titles and word not in NOT_PERSON_TITLES and i not in taken):
+            i += 1
+            continue
+        k = i + 1
+        while k < n and doc[k].is_title and doc[k].lower_.rstrip(".") in titles and k not in taken:
+            k += 1
+        start = end = k
+        while end < n and end not in taken and doc[end].pos_ == "PROPN" and (doc[end].is_title or doc[end].is_upper):
+            end += 1
+        words = doc[start:end]
+        if (
+            end > start and (end >= n or end not in taken)
+            and not any(w.text in heads or w.lower_.rstrip(".") in titles for w in words)
+            and (
+                doc[start].text in forenames or doc[end - 1].dep_ in {"nsubj", "nsubjpass"} and doc[end - 1].head.pos_ == "VERB"
+            )
+        ):
+            extra.append(Span(doc, start, end, label="PERSON"))
+            taken.update(range(start, end))
+        i = max(end, i + 1)
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 

@@ -14,7 +14,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from extract.names import LATIN_END
 from extract.stages.data import data_lines
@@ -256,3 +256,75 @@ def label_by_head(span: Span, heads: dict[str, str]) -> Span:
     if span.id_ or span.label_ != "PERSON" or len(span) < 2 or span[-1].text not in heads:
         return span
     return Span(span.doc, span.start, span.end, label=heads[span[-1].text])
+
+
+def extend_people(spans: list[Span], titles: frozenset[str] = frozenset(), forenames: frozenset[str] = frozenset()) -> list[Span]:
+    """A PERSON mention grown to the whole name the parse joins it to: 'Arnel dela Vega'
+    tagged only as 'dela Vega', 'Superintendent Graciano' missing its 'Mijares'.
+
+    A neighbouring untagged proper noun joins when the parse makes one a ``compound`` of the
+    other; a title ('Director', 'Minister') never joins, and on the left only a forename or
+    the word before a particle the name begins with ('dela', 'van') does.
+    """
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    result = []
+    for span in spans:
+        if span.label_ != "PERSON" or span.id_:
+            result.append(span)
+            continue
+        start, end = span.start, span.end
+        while end < len(doc) and end not in taken and doc[end - 1].whitespace_ and _joins(doc[end], doc[start:end], titles):
+            end += 1
+        # Leftwards only a forename, or anything before a particle the model began the name with.
+        while (
+            start > 0 and start - 1 not in taken and doc[start - 1].whitespace_
+            and (doc[start - 1].text in forenames or doc[start].lower_ in NAME_PARTICLES)
+            and _joins(doc[start - 1], doc[start:end], titles)
+        ):
+            start -= 1
+        if doc[start].is_lower:  # a particle never starts a name
+            start = span.start
+        if (start, end) != (span.start, span.end):
+            taken.update(range(start, end))
+            span = _span(span, start, end)
+        result.append(span)
+    return result
+
+
+def _joins(outside: Token, span_tokens: Span, titles: frozenset[str]) -> bool:
+    """``outside`` (next to the span) is part of the same name in the parse."""
+    if outside.lower_.rstrip(".") in titles:
+        return False
+    if outside.lower_ not in NAME_PARTICLES and not (outside.pos_ == "PROPN" and (outside.is_title or outside.is_upper and len(outside) > 1)):
+        return False
+    inside = range(span_tokens.start, span_tokens.end)
+    if outside.dep_ in {"compound", "flat"} and outside.head.i in inside:
+        return True
+    return any(t.dep_ in {"compound", "flat"} and t.head.i == outside.i for t in span_tokens)
+
+
+def person_by_role(span: Span, titles: frozenset[str], heads: dict[str, str]) -> Span:
+    """A two- or three-word name the model tagged ORG, GPE or NORP that the text gives a
+    person's role: 'Gáspár Maróth, the government commissioner', 'the commissioner, X',
+    'commissioner X' -> PERSON.
+
+    Not for names ending like an organisation or place (``name_heads.csv``), nor for a name
+    with a word in capitals ('HDT Limited').
+    """
+    if span.id_ or span.label_ not in {"ORG", "GPE", "NORP", "LOC"} or not 2 <= len(span) <= 3:
+        return span
+    if not all(t.is_title and t.is_alpha and t.lower_ not in titles for t in span) or any(t.text in heads for t in span):
+        return span
+    root = span.root
+    roles = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        roles.append(root.head)
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].pos_ == "NOUN" and doc[span.start - 1].dep_ == "compound":
+        roles.append(doc[span.start - 1])
+    if any(r.lower_ in titles for r in roles):
+        return _span(span, span.start, span.end, label="PERSON")
+    return span

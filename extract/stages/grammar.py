@@ -86,7 +86,7 @@ NAME_ENDING_NOUNS = VEHICLE_NOUNS | BODY_NOUNS | {"team", "teams"}
 # Lower-case words that may stand inside a person's name ('Ludwig van Beethoven').
 NAME_PARTICLES = frozenset({
     "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos",
-    "du", "el", "ibn", "la", "le", "ter", "van", "von", "y", "zu",
+    "du", "el", "ibn", "la", "le", "ter", "van", "von", "y", "zu", "dela", "dei", "degli", "ten", "af",
 })
 
 # --------------------------------------------------------------------------- dependencies
