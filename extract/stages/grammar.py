@@ -41,7 +41,23 @@ RELATIVE_PRONOUNS = SUBJECT_RELATIVE_PRONOUNS | {"whom"}
 # Determiners that point back to something already named ('the agency', not 'an agency').
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that"})
 # Things that speak for whoever issued them: 'Facebook released a statement which read, "..."'.
-STATEMENT_NOUNS = frozenset({"statement", "release", "post", "tweet", "letter", "message", "filing", "announcement", "communique", "communiqué"})
+STATEMENT_NOUNS = frozenset({
+    "statement", "release", "post", "tweet", "letter", "message", "filing", "announcement", "communique", "communiqué",
+    "report", "website", "account", "survey", "study", "proclamation", "notice", "database", "blog", "poll", "order",
+    "ruling", "judgment", "judgement", "document", "memo", "email", "e-mail", "filing", "complaint", "lawsuit", "press",
+})
+# People named by their role, who speak for themselves, not for the organisation before
+# them ('the Wooster professor' is a person of the text, not the college).
+PERSON_ROLE_NOUNS = frozenset({
+    "professor", "minister", "coach", "president", "director", "chief", "secretary", "chairman", "chairwoman",
+    "leader", "author", "co-author", "researcher", "scientist", "doctor", "lawyer", "attorney", "judge", "prosecutor",
+    "senator", "governor", "mayor", "manager", "founder", "ceo", "head", "captain", "commander", "astronaut",
+})
+# People who speak for an organisation or a country: 'a spokesman for X', 'representatives from Iran'.
+SPOKESPERSON_NOUNS = frozenset({
+    "spokesperson", "spokesman", "spokeswoman", "representative", "official", "officer", "source", "spokespeople",
+    "spokesmen", "spokeswomen", "member", "embassy", "statement", "website", "account", "release", "post", "tweet",
+})
 ARTICLES = frozenset({"the", "a", "an"})
 
 # --------------------------------------------------------------------------- entity labels

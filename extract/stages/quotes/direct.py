@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from spacy.tokens import Token
 
 from extract.stages.lemmas import lemma
@@ -14,6 +17,9 @@ from extract.stages.quotes.speakers import (
     dash_speaker,
     speaker_of,
 )
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 
 
 def direct_quotes(index: DocIndex, cues: frozenset[str], absorbed: set[int]) -> list[tuple[int, Quote]]:
@@ -52,6 +58,10 @@ def _attribute_direct(index: DocIndex, k: int, span: MarkedSpan, cues: frozenset
             continue  # another quote sits between this cue and the quote
         distance = between[1] - between[0]
         candidates.append((not _governs(index, tok, span), distance, tok))
+    if not candidates and span.parent is None:
+        cue_after = _cue_in_next_sentence(index, span, s1, cues)
+        if cue_after is not None:
+            candidates.append((False, 0, cue_after))
     if candidates:
         _, _, cue = min(candidates, key=lambda c: (c[0], c[1]))
         after = cue.idx > close
@@ -75,6 +85,25 @@ def _attribute_direct(index: DocIndex, k: int, span: MarkedSpan, cues: frozenset
     if dash is not None:
         return with_speaker(base, dash, "direct:dash")
     return base
+
+
+def _cue_in_next_sentence(index: DocIndex, span: MarkedSpan, s1: int, cues: frozenset[str]) -> Token | None:
+    """'“... in two days!” Macron told the world on Thursday via Twitter.': the quote ends its
+    own sentences and the attribution is the next sentence, on the same line, right after the
+    closing mark, with no clause of its own reported."""
+    close = span.close_char
+    if close is None or s1 + 1 >= len(index.sents):
+        return None
+    nxt = index.sents[s1 + 1]
+    between = index.text[close + 1 : nxt.start_char]
+    if between.strip(" ,") or "\n" in between:
+        return None
+    for tok in nxt:
+        if index.owner[tok.i] != -1:
+            return None  # another quote in that sentence: its cue is that quote's
+        if tok.pos_ == "VERB" and lemma(tok) in cues and not any(c.dep_ == "ccomp" for c in tok.children):
+            return tok
+    return None
 
 
 def _governs(index: DocIndex, cue: Token, span: MarkedSpan) -> bool:
@@ -122,6 +151,7 @@ def continuations(index: DocIndex, direct: list[tuple[int, Quote]], indirect: li
             continue
         if sentences(pos)[0] - sentences(prev)[1] <= 1:
             quotes[pos] = inherit(q, quotes[prev])
+    _carry_speaker_on(index, quotes, keys)
     for pos in range(len(quotes) - 2, -1, -1):
         k, q = keys[pos], quotes[pos]
         if k is None or q.method != "direct:none" or index.marked[k].close_char is not None:
@@ -133,6 +163,30 @@ def continuations(index: DocIndex, direct: list[tuple[int, Quote]], indirect: li
         if keys[following] is not None and nxt.speaker_start_char is not None and sentences(following)[0] - sentences(pos)[1] <= 1:
             quotes[pos] = inherit(q, nxt)
     return quotes
+
+
+def _carry_speaker_on(index: DocIndex, quotes: list[Quote], keys: list[int | None]) -> None:
+    """A direct quote with no cue of its own goes to the speaker of the nearest attributed
+    quote before it, in its paragraph or the one before, unless someone else is named in the
+    narration between the two (news convention; see /work/shared/notes/quotes.md)."""
+    breaks = [m.end() for m in PARAGRAPH_BREAK.finditer(index.text)]
+    for pos, (k, q) in enumerate(zip(keys, quotes)):
+        if k is None or q.method != "direct:none" or index.marked[k].parent is not None:
+            continue
+        prev = next((p for p in range(pos - 1, -1, -1) if _top_level(index, keys[p]) and quotes[p].speaker_start_char is not None), None)
+        if prev is None or quotes[prev].end_char > q.start_char:
+            continue
+        earlier = quotes[prev]
+        if bisect_right(breaks, q.start_char) - bisect_right(breaks, earlier.end_char) > 1:
+            continue
+        speaker = earlier.speaker_entity_id
+        between = [
+            m for m in index.mentions
+            if earlier.end_char <= m.start_char < q.start_char and m.label == "PERSON" and index.owner[m.start] == -1
+        ]
+        if any(m.entity_id != speaker for m in between):
+            continue
+        quotes[pos] = inherit(q, earlier)
 
 
 def _top_level(index: DocIndex, key: int | None) -> bool:

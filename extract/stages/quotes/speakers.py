@@ -15,7 +15,9 @@ from extract.stages.grammar import (
     ACTIVE_SUBJECT_DEPS,
     DASHES,
     NAME_LABELS,
+    PERSON_ROLE_NOUNS,
     SELF_REFERENCE_PRONOUNS,
+    SPOKESPERSON_NOUNS,
     STATEMENT_NOUNS,
     SUBJECT_RELATIVE_PRONOUNS,
     has_definite_determiner,
@@ -118,10 +120,48 @@ def _repair_conjoined_subject(subject: Token) -> Token:
 
 def speaker_of(index: DocIndex, cue: Token) -> Speaker | None:
     """The speaker of a reporting verb, as a mention where one can be found."""
-    subject = _subject_of(cue)
+    quoted = _quoted_as_saying(cue)
+    subject = quoted if quoted is not None else _subject_of(cue)
     if subject is not None and index.owner[subject.i] != index.owner[cue.i]:
         return None  # a word inside the quote is never its speaker
-    return None if subject is None else speaker_from_token(index, subject)
+    speaker = None if subject is None else speaker_from_token(index, subject)
+    if speaker is None or speaker.mention is None:
+        # 'Caloundra coach Geoff Ingram said', 'writer and performer Rob Bartlett tweeted': the
+        # parse loses the subject, but a name ends right before the verb.
+        named = _name_before(index, cue)
+        if named is not None and (speaker is None or doc_token_is_name(index, subject)):
+            return _mention_speaker(named)
+    return speaker
+
+
+def doc_token_is_name(index: DocIndex, token: Token | None) -> bool:
+    """A subject that is a bare noun or proper noun, not a pronoun or an 'I'."""
+    return token is not None and token.pos_ in {"NOUN", "PROPN"} and index.antecedents.get(token.idx) is None
+
+
+def _name_before(index: DocIndex, cue: Token) -> Mention | None:
+    """A PERSON or ORG mention ending right before the verb (an adverb may stand between)."""
+    doc = index.doc
+    k = cue.i - 1
+    while k >= 0 and doc[k].pos_ in {"ADV", "AUX", "PART"} and doc[k].lower_ != "not" and cue.i - k < 3:
+        k -= 1
+    if k < 0 or index.owner[k] != index.owner[cue.i]:
+        return None
+    m = index.mention_of.get(k)
+    if m is None or m.label not in {"PERSON", "ORG"} or m.end != k + 1:
+        return None
+    return m
+
+
+def _quoted_as_saying(cue: Token) -> Token | None:
+    """'Politico quoted Tim Manning as saying "..."': the one quoted speaks, not the quoter."""
+    doc = cue.doc
+    if cue.i < 1 or doc[cue.i - 1].lower_ != "as" or cue.tag_ != "VBG":
+        return None
+    for verb in cue.ancestors:
+        if verb.pos_ == "VERB" and lemma(verb) in {"quote", "cite"}:
+            return next((c for c in verb.children if c.dep_ in {"dobj", "obj"}), None)
+    return None
 
 
 def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
@@ -149,23 +189,44 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
             return Speaker(token.idx, token.idx + len(token.text), resolved)
         if token.pos_ == "PRON":
             return Speaker(token.idx, token.idx + len(token.text), None)
-    # 'an Interpol spokesperson', 'a spokesman for NASA', 'NASA's statement'.
-    for child in token.children:
-        targets = [child]
-        if child.dep_ == "prep" and child.lower_ in {"for", "of", "from", "at", "with"}:
-            targets = [c for c in child.children if c.dep_ == "pobj"]
-        elif child.dep_ not in {"compound", "poss", "nmod", "amod"}:
-            continue
-        for target in targets:
-            m = index.mention_of.get(target.i)
-            if m is not None and m.label == "ORG":
-                return Speaker(token.idx, token.idx + len(token.text), m)
+    # 'an Interpol spokesperson', 'a spokesman for NASA', 'NASA's statement', 'a statement by
+    # X', 'a survey published by X', 'representatives from Iran', 'the hotel's website'.
+    issuer = _issuer(index, token)
+    if issuer is not None:
+        return Speaker(token.idx, token.idx + len(token.text), issuer)
     start = token.i
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
     # A surname the model left untagged ('Trump characterized ...' after 'Donald Trump').
     person = index.person_by_surname(token.text) if token.text[:1].isupper() else None
     return Speaker(doc[start].idx, token.idx + len(token.text), person)
+
+
+def _issuer(index: DocIndex, token: Token) -> Mention | None:
+    """The organisation (or, for a spokesperson or a document, the country or person) a
+    spokesperson speaks for or a statement comes from."""
+    noun = lemma(token)
+    if noun in PERSON_ROLE_NOUNS:
+        return None
+    document = noun in STATEMENT_NOUNS
+    labels = {"ORG"} | ({"GPE", "PERSON"} if document else {"GPE"} if noun in SPOKESPERSON_NOUNS else set())
+    for child in token.children:
+        targets = [child]
+        if child.dep_ == "prep" and child.lower_ in {"for", "of", "from", "at", "with", "by"}:
+            targets = [c for c in child.children if c.dep_ == "pobj"]
+        elif child.dep_ == "acl" and document:
+            # 'a survey published in 2017 by the Royal Pharmaceutical Society'
+            targets = [c for a in child.children if a.dep_ == "agent" for c in a.children if c.dep_ == "pobj"]
+        elif child.dep_ not in {"compound", "poss", "nmod", "amod"}:
+            continue
+        for target in targets:
+            m = index.mention_of.get(target.i)
+            if m is None and target.dep_ == "pobj":
+                # 'a statement by the Presidential Spokesperson Harry Roque': the name in apposition
+                m = next((index.mention_of[c.i] for c in target.subtree if c.i in index.mention_of and index.mention_of[c.i].label == "PERSON"), None)
+            if m is not None and m.label in labels:
+                return m
+    return None
 
 
 def _issuer_of_statement(token: Token) -> Token | None:
