@@ -31,6 +31,7 @@ from extract.stages.entity_labels import (
     cut_unclosed_bracket,
     drop_hyphenated_pairs,
     in_other_script,
+    cut_place_before_person,
     extend_people,
     label_by_head,
     label_by_usage,
@@ -39,6 +40,7 @@ from extract.stages.entity_labels import (
     parse_words,
     person_by_forename,
     person_by_role,
+    person_by_title,
     person_with_number,
     trim_person,
 )
@@ -173,8 +175,8 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (trim_person(e, titles) for e in spans) if s is not None]
         spans = [s for s in (person_with_number(e) for e in spans) if s is not None]
         spans = [label_by_head(s, name_heads) for s in spans]
-        spans = [person_by_role(s, titles, name_heads) for s in spans]
-        spans = drop_hyphenated_pairs(spans)
+        spans = [person_by_title(person_by_role(s, titles, name_heads), titles, name_heads) for s in spans]
+        spans = drop_hyphenated_pairs(cut_place_before_person(spans, titles))
         spans = label_space_names(spans, parse_space_names(self.data(SPACE_NAMES_FILE)))
         spans = label_by_usage(spans, titles) if spans else spans
         # Names found by conjunction ("and Mission Specialists Marcus Wandt") are trimmed too.

@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from extract.names import LATIN_END
-from extract.stages.data import data_lines
+from extract.stages.data import data_lines, read_data
 from extract.stages.grammar import (
     ARTICLES,
     BODY_NOUNS,
@@ -26,6 +26,7 @@ from extract.stages.grammar import (
     NAME_LABELS,
     NAME_PARTICLES,
     NOT_NAME_START_TAGS,
+    POSTNOMINALS,
     PLACE_PREPOSITIONS,
     VEHICLE_NOUNS,
     VEHICLE_PREPOSITIONS,
@@ -114,8 +115,8 @@ def trim_person(span: Span, titles: frozenset[str]) -> Span | None:
         ):
             end = token.i
             break
-    while end - start > 1 and doc[end - 1].is_punct:
-        end -= 1  # "Blu-" of "Blu-ray"
+    while end - start > 1 and (doc[end - 1].is_punct or doc[end - 1].text.rstrip(".") in POSTNOMINALS):
+        end -= 1  # "Blu-" of "Blu-ray", "Kama Melly QC"
     if start >= end or end - start == 1 and doc[start].lower_.rstrip(".") in titles:
         return None
     return span if (start, end) == (span.start, span.end) else _span(span, start, end)
@@ -328,3 +329,47 @@ def person_by_role(span: Span, titles: frozenset[str], heads: dict[str, str]) ->
     if any(r.lower_ in titles for r in roles):
         return _span(span, span.start, span.end, label="PERSON")
     return span
+
+
+def cut_place_before_person(spans: list[Span], titles: frozenset[str] = frozenset()) -> list[Span]:
+    """'President of Ukraine Volodymyr Zelenskyy' tagged as one person 'Ukraine Volodymyr
+    Zelenskyy': a first word the document names as a place, nation or organisation, or that
+    follows 'title of', is cut."""
+    others = {s.text for s in spans if s.label_ in {"GPE", "NORP", "ORG", "LOC"}}
+    result = []
+    for span in spans:
+        doc = span.doc
+        after_title_of = span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in titles
+        if span.label_ == "PERSON" and not span.id_ and len(span) >= 3 and (span[0].text in others or after_title_of):
+            span = _span(span, span.start + 1, span.end)
+        result.append(span)
+    return result
+
+
+@lru_cache(maxsize=None)
+def given_names() -> frozenset[str]:
+    """The forenames of ``forename_gender.csv`` (the SSA's baby names; see coref.py)."""
+    return frozenset(line.split(",", 1)[0] for line in data_lines(read_data("forename_gender.csv", None))[1:])
+
+
+def person_by_title(span: Span, titles: frozenset[str], heads: dict[str, str]) -> Span:
+    """'Assemblywoman Selena Torres', 'Kama Melly QC' tagged ORG: a name after a title, or
+    before letters such as QC, is a person (the title and letters left out) when it starts
+    with a known given name."""
+    if span.id_ or span.label_ == "PERSON" or len(span) < 2:
+        return span
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end - 1 and doc[start].is_title and doc[start].lower_.rstrip(".") in titles:
+        start += 1
+    titled = start > span.start
+    while end - start > 1 and doc[end - 1].text.rstrip(".") in POSTNOMINALS:
+        end -= 1
+    if not titled and end == span.end:
+        return span
+    name = doc[start:end]
+    if not 1 <= len(name) <= 4 or not all(t.is_title and t.pos_ == "PROPN" for t in name if t.is_alpha) or any(t.text in heads for t in name):
+        return span
+    if len(name) < 2 or name[0].text not in given_names():
+        return span
+    return Span(doc, start, end, label="PERSON")

@@ -46,6 +46,8 @@ STATEMENT_NOUNS = frozenset({
     "report", "website", "account", "survey", "study", "proclamation", "notice", "database", "blog", "poll", "order",
     "ruling", "judgment", "judgement", "document", "memo", "email", "e-mail", "filing", "complaint", "lawsuit", "press",
 })
+# Letters after a name that are not part of it: 'Kama Melly QC', 'Jane Roe PhD'.
+POSTNOMINALS = frozenset({"QC", "KC", "MP", "MSP", "MEP", "MBE", "OBE", "CBE", "KBE", "DBE", "PhD", "MD", "JP", "AO", "AM", "AC", "SC", "Esq"})
 # People named by their role, who speak for themselves, not for the organisation before
 # them ('the Wooster professor' is a person of the text, not the college).
 PERSON_ROLE_NOUNS = frozenset({

@@ -292,18 +292,58 @@ def according_speaker(index: DocIndex, according: Token) -> Speaker | None:
     """X in 'according to X': a mention in the object phrase (its owner first: 'its website')."""
     doc = index.doc
     to = doc[according.i + 1]
+    person = _person_after_according(index, to)
+    if person is not None:
+        return _mention_speaker(person)
     obj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if obj is None:
         obj = next((c for c in according.children if c.dep_ == "pobj"), None)
     if obj is None:
         return None
     own = index.mention_of.get(obj.i)
+    if own is not None and own.label != "PERSON":
+        # 'according to Connecticut Senator Richard Blumenthal', "Windsor Locks' first
+        # selectman, Chris Kervick": the person named in the phrase is the source.
+        named = _named_in_subject(index, obj) or _person_in_phrase(index, obj)
+        if named is not None:
+            return _mention_speaker(named)
     if own is not None:
         return _mention_speaker(own)
+    named = _named_in_subject(index, obj) or _person_in_phrase(index, obj)
+    if named is not None:
+        return _mention_speaker(named)
     for child in obj.children:
         if child.dep_ == "poss":
             return speaker_from_token(index, child)
     return speaker_from_token(index, obj)
+
+
+def _person_after_according(index: DocIndex, to: Token) -> Mention | None:
+    """The last person named in the 'according to' phrase, read on the surface (the parse
+    of such phrases is often broken): up to its comma, and a name in apposition after it
+    ("according to Windsor Locks' first selectman, Chris Kervick, ...")."""
+    doc = index.doc
+    k, found = to.i + 1, None
+    while k < len(doc) and k - to.i < 12 and doc[k].text not in {",", ".", ";", ":"} and index.owner[k] == index.owner[to.i]:
+        m = index.mention_of.get(k)
+        if m is not None and m.label == "PERSON":
+            found = m
+        k += 1
+    if found is None and k + 1 < len(doc) and doc[k].text == ",":
+        m = index.mention_of.get(k + 1)
+        if m is not None and m.label == "PERSON" and m.end < len(doc) and doc[m.end].text == ",":
+            found = m
+    return found
+
+
+def _person_in_phrase(index: DocIndex, token: Token) -> Mention | None:
+    """A PERSON mention among the words the phrase of ``token`` joins by apposition or compound."""
+    for child in token.children:
+        if child.dep_ in {"appos", "compound"}:
+            m = index.mention_of.get(child.i)
+            if m is not None and m.label == "PERSON":
+                return m
+    return None
 
 
 def colon_speaker(index: DocIndex, span: MarkedSpan, cues: frozenset[str]) -> tuple[Speaker, Token | None] | None:
