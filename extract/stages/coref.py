@@ -51,7 +51,9 @@ from extract.stages.grammar import (
     NAME_LABELS,
     NOMINAL_SUBJECT_DEPS,
     PERSON_PRONOUNS_WITH_REFLEXIVES,
+    PERSON_ROLE_NOUNS,
     PRONOUN_GENDER,
+    STATEMENT_NOUNS,
     THING_ANTECEDENT_LABELS,
     THING_PRONOUNS_WITH_REFLEXIVE,
     has_definite_determiner,
@@ -64,6 +66,7 @@ GENDERS_FILE = "forename_gender.csv"
 DEFAULT_WINDOW = 250  # tokens: a few paragraphs of news
 SUBJECT_PENALTY = 40  # tokens: about one sentence
 PREPOSITION_PENALTY = 40  # a name in a prepositional phrase: one more sentence
+EMBEDDED_PENALTY = 40  # a name inside a reported clause ('He said Zelensky is ...'): one more
 PRONOUNS = PERSON_PRONOUNS_WITH_REFLEXIVES | THING_PRONOUNS_WITH_REFLEXIVE | GROUP_PRONOUNS
 # Hashes for finding candidate tokens on arrays (uint64 on both sides: floats would collide).
 _PRONOUN_IDS = numpy.array([get_string_id(w) for w in sorted(PRONOUNS)], dtype=numpy.uint64)
@@ -195,6 +198,11 @@ def person_roles(doc: Doc, mentions: Sequence[Mention]) -> dict[str, list[Mentio
             words.append(root.head)
         if root.dep_ in NOMINAL_SUBJECT_DEPS and root.head.lemma_ == "be":
             words += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+        # 'a report by the NTSB', 'the NTSB's report': the document the name issued.
+        if root.dep_ == "pobj" and root.head.lower_ in {"by", "from"} and root.head.head.pos_ == "NOUN":
+            words.append(root.head.head)
+        elif root.dep_ == "poss" and root.head.pos_ == "NOUN" and lemma(root.head) in STATEMENT_NOUNS:
+            words.append(root.head)
         for word in words:
             if word.pos_ in {"NOUN", "PROPN"} and not word.ent_type_:
                 roles.setdefault(lemma(word), []).append(m)
@@ -273,6 +281,7 @@ class Resolver:
         self.quote_ends = [end for _, end in quoted]
         self._subject: dict[int, bool] = {}  # by mention start
         self._in_phrase: dict[int, bool] = {}
+        self._in_clause: dict[int, bool] = {}
         # Pronouns already resolved, in document order: (token index, antecedent, is a subject).
         # A later pronoun may take the same antecedent through them ("she said ... She also
         # said"), so the chain of the person being written about beats a name in between.
@@ -302,8 +311,17 @@ class Resolver:
             if introduced is not None:
                 return introduced
             labels = self.nouns.get(noun)
+            if labels and "NAMED" in labels:
+                found = self._nearest(token, tuple(sorted(labels - {"NAMED"})), noun=noun)
+                return found if found is not None and noun in found.entity_name.lower() else None
             if labels:
                 return self._nearest(token, tuple(sorted(labels)), noun=noun)
+            if noun in PERSON_ROLE_NOUNS:
+                # 'said study co-author Karen Alley. The Wooster professor added': a role word
+                # for the person who leads the sentence before, when nothing else was introduced.
+                found = self._nearest(token, ("PERSON",))
+                if found is not None and self._is_subject(found) and token.i - found.start <= SUBJECT_PENALTY:
+                    return found
         return None
 
     def _nearest(self, token: Token, labels: tuple[str, ...], *, noun: str = "", gender: str = "") -> Mention | None:
@@ -326,6 +344,7 @@ class Resolver:
                 (token.i - m.start)
                 + (0 if self._is_subject(m) else SUBJECT_PENALTY)
                 + (PREPOSITION_PENALTY if self._in_prepositional_phrase(m) else 0)
+                + (EMBEDDED_PENALTY if self._embedded(m) else 0)
                 + (0 if named or not noun else window)
                 + labels.index(m.label) * window
             )
@@ -361,6 +380,15 @@ class Resolver:
         if known is None:
             root = self.doc[mention.start : mention.end].root
             known = self._in_phrase[mention.start] = root.dep_ == "pobj" and root.head.dep_ != "agent"
+        return known
+
+    def _embedded(self, mention: Mention) -> bool:
+        """The mention sits in a clausal complement ('He said [Zelensky is ...]'): what is
+        reported, less salient than who reports it."""
+        known = self._in_clause.get(mention.start)
+        if known is None:
+            root = self.doc[mention.start : mention.end].root
+            known = self._in_clause[mention.start] = any(a.dep_ == "ccomp" for a in root.ancestors)
         return known
 
     def _is_subject(self, mention: Mention) -> bool:
