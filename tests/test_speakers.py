@@ -85,3 +85,26 @@ def test_a_named_speaker_links_to_its_entity_row_and_a_pronoun_does_not(process,
     linked = [q for q in result["quotes"] if q["speaker_mention_id"]]
     assert linked and all(mentions[q["speaker_mention_id"]]["text"] == q["speaker_text"] for q in linked)
     assert all(mentions[q["speaker_mention_id"]]["start_char"] == q["speaker_start_char"] for q in linked)
+
+
+@pytest.mark.parametrize(
+    ("case", "words", "expected"),
+    [
+        # '"... in two days!" Macron told the world on Thursday via Twitter.': the cue is the next sentence.
+        ("attributed_in_next_sentence", "Our house is burning", ("Macron", "emmanuel-macron")),
+        # 'Politico quoted Tim Manning ... as saying "..."': the one quoted speaks, not Politico.
+        ("quoted_as_saying_and_continued", "important role", ("Tim Manning", "tim-manning")),
+        # "According to Windsor Locks' first selectman, Chris Kervick, ...": the person, not the town.
+        ("according_to_a_named_official", "ten passengers", ("Chris Kervick", "chris-kervick")),
+        # '"...", Caloundra coach Geoff Ingram said.': the parse loses the subject; the name before the cue speaks.
+        ("name_right_before_the_cue", "pretty happy", ("Geoff Ingram", "geoff-ingram")),
+        # 'according to a statement by the Presidential Spokesperson Harry Roque'
+        ("statement_by_a_named_person", "which the President accepted", ("Harry Roque", "harry-roque")),
+        # 'According to a survey published in 2017 by the Royal Pharmaceutical Society, ...'
+        ("survey_published_by", "84%", ("survey", "royal-pharmaceutical-society")),
+        # '"...", said Dr. Livermore. "[...] Rather ...": a quote with no cue of its own continues the speaker before it.
+        ("continues_after_its_attribution", "likeliest route", ("Livermore", "david-livermore")),
+    ],
+)
+def test_speaker_shapes_of_unseen_news(speaker_of, case: str, words: str, expected: tuple[str, str]) -> None:
+    assert speaker_of(case, words) == expected
