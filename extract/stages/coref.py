@@ -53,6 +53,7 @@ from extract.stages.grammar import (
     PERSON_PRONOUNS_WITH_REFLEXIVES,
     PERSON_ROLE_NOUNS,
     PRONOUN_GENDER,
+    UNNAMED_PERSON_NOUNS,
     STATEMENT_NOUNS,
     THING_ANTECEDENT_LABELS,
     THING_PRONOUNS_WITH_REFLEXIVE,
@@ -300,6 +301,8 @@ class Resolver:
         lower = token.lower_
         if lower in PERSON_PRONOUNS_WITH_REFLEXIVES:
             found = self._nearest(token, ("PERSON",), gender=PRONOUN_GENDER.get(lower, ""))
+            if found is not None and self._unnamed_subject_between(found, token):
+                return None
             if found is not None:
                 self.chain.append((token.i, found, token.dep_ in NOMINAL_SUBJECT_DEPS))
             return found
@@ -381,6 +384,32 @@ class Resolver:
             root = self.doc[mention.start : mention.end].root
             known = self._in_phrase[mention.start] = root.dep_ == "pobj" and root.head.dep_ != "agent"
         return known
+
+    def _unnamed_subject_between(self, found: Mention, token: Token) -> bool:
+        """A person the text does not name leads a clause after ``found``, in the pronoun's
+        sentence or the one before ('One of the victims decided ... She said'): the pronoun is
+        theirs, and wrong is worse than empty."""
+        doc = self.doc
+        sent_start = token.sent.start
+        previous_start = doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
+        for k in range(max(found.end, previous_start), token.i):
+            t = doc[k]
+            if (
+                t.dep_ in NOMINAL_SUBJECT_DEPS and t.pos_ in {"NOUN", "NUM", "PRON"} and self._unnamed_person(t)
+                and self.mention_at(t) is None and not self._quoted(t.idx) and not has_definite_determiner(t)
+            ):
+                return True
+        return False
+
+    def _unnamed_person(self, t: Token) -> bool:
+        """'a witness', 'One of the victims' (not 'One antibody cocktail')."""
+        if t.lower_ == "one":
+            return any(
+                p.dep_ == "prep" and p.lower_ == "of" and any(lemma(o) in UNNAMED_PERSON_NOUNS for o in p.children if o.dep_ == "pobj")
+                for p in t.children
+            )
+        # 'he'/'she' is one person: 'their friends' never blocks it.
+        return t.tag_ == "NN" and lemma(t) in UNNAMED_PERSON_NOUNS
 
     def _embedded(self, mention: Mention) -> bool:
         """The mention sits in a clausal complement ('He said [Zelensky is ...]'): what is

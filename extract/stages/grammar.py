@@ -55,6 +55,15 @@ PERSON_ROLE_NOUNS = frozenset({
     "leader", "author", "co-author", "researcher", "scientist", "doctor", "lawyer", "attorney", "judge", "prosecutor",
     "senator", "governor", "mayor", "manager", "founder", "ceo", "head", "captain", "commander", "astronaut",
 })
+# Nouns for people the text does not name ('One of the victims ... She said', 'a witness ...
+# he said'): as the subject nearest a 'he'/'she', they leave the pronoun unresolved.
+UNNAMED_PERSON_NOUNS = frozenset({
+    "one", "woman", "man", "girl", "boy", "child", "victim", "witness", "resident", "mother", "father", "son",
+    "daughter", "wife", "husband", "brother", "sister", "friend", "neighbour", "neighbor", "student", "teacher",
+    "nurse", "passenger", "survivor", "worker", "employee", "driver", "suspect", "defendant", "spokesman",
+    "spokeswoman", "spokesperson", "relative", "parent", "fan", "customer", "patient", "colleague", "niece",
+    "nephew", "teenager", "officer", "soldier", "user", "source", "eyewitness", "bystander", "protester",
+})
 # People who speak for an organisation or a country: 'a spokesman for X', 'representatives from Iran'.
 SPOKESPERSON_NOUNS = frozenset({
     "spokesperson", "spokesman", "spokeswoman", "representative", "official", "officer", "source", "spokespeople",
