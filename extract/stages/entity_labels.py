@@ -342,6 +342,9 @@ def cut_place_before_person(spans: list[Span], titles: frozenset[str] = frozense
         after_title_of = span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in titles
         if span.label_ == "PERSON" and not span.id_ and len(span) >= 3 and (span[0].text in others or after_title_of):
             span = _span(span, span.start + 1, span.end)
+        elif after_title_of and not span.id_ and 3 <= len(span) <= 4 and span[1].text in given_names():
+            # 'Prime Minister of India Narendra Modi' tagged as one ORG or place.
+            span = _span(span, span.start + 1, span.end, label="PERSON")
         result.append(span)
     return result
 

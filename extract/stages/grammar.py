@@ -68,6 +68,7 @@ UNNAMED_PERSON_NOUNS = frozenset({
 SPOKESPERSON_NOUNS = frozenset({
     "spokesperson", "spokesman", "spokeswoman", "representative", "official", "officer", "source", "spokespeople",
     "spokesmen", "spokeswomen", "member", "embassy", "statement", "website", "account", "release", "post", "tweet",
+    "government",
 })
 ARTICLES = frozenset({"the", "a", "an"})
 

@@ -91,6 +91,10 @@ class People:
         else:
             # Only a surname the model mislabelled: it must match the last word exactly.
             candidates = [p for p, w in self.full if len(w) > n and w[-n:] == words]
+        if not candidates and n == 1:
+            # Two family names ('Ricardo Rosselló Nevares' ... 'Rosselló', 'Wanda Vázquez
+            # Garced' ... 'Vázquez'): the first of them alone.
+            candidates = [p for p, w in self.full if len(w) >= 3 and words[0] in w[1:-1] and words[0][:1].isupper()]
         if not candidates:
             return None
         before = [p for p in candidates if p.start < span.start]
