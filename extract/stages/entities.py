@@ -33,12 +33,14 @@ from extract.stages.entity_labels import (
     in_other_script,
     cut_place_before_person,
     extend_people,
+    given_names,
     label_by_head,
     label_by_usage,
     label_space_names,
     parse_space_names,
     parse_words,
     person_by_forename,
+    person_by_name_used_alone,
     person_by_role,
     person_by_title,
     person_with_number,
@@ -176,7 +178,7 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (person_with_number(e) for e in spans) if s is not None]
         spans = [label_by_head(s, name_heads) for s in spans]
         spans = [person_by_title(person_by_role(s, titles, name_heads), titles, name_heads) for s in spans]
-        spans = drop_hyphenated_pairs(cut_place_before_person(spans, titles))
+        spans = drop_hyphenated_pairs(person_by_name_used_alone(cut_place_before_person(spans, titles)))
         spans = label_space_names(spans, parse_space_names(self.data(SPACE_NAMES_FILE)))
         spans = label_by_usage(spans, titles) if spans else spans
         # Names found by conjunction ("and Mission Specialists Marcus Wandt") are trimmed too.
@@ -265,13 +267,17 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra = []
-    for t in tokens_with_text(doc, forenames):
+    for t in tokens_with_text(doc, forenames | given_names()):
         if (
             t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken
             and doc[t.i + 1].text in alone and doc[t.i + 1].pos_ == "PROPN" and t.pos_ == "PROPN"
         ):
-            extra.append(Span(doc, t.i, t.i + 2, label="PERSON"))
-            taken.update((t.i, t.i + 1))  # "Grace Roman Coronagraph": "Roman" is a forename too
+            end = t.i + 2
+            # 'Ricardo Rosselló Nevares': a second family name after the one used alone.
+            if end < len(doc) and end not in taken and doc[end].pos_ == "PROPN" and doc[end].is_title and doc[end - 1].whitespace_:
+                end += 1
+            extra.append(Span(doc, t.i, end, label="PERSON"))
+            taken.update(range(t.i, end))  # "Grace Roman Coronagraph": "Roman" is a forename too
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 

@@ -376,3 +376,22 @@ def person_by_title(span: Span, titles: frozenset[str], heads: dict[str, str]) -
     if len(name) < 2 or name[0].text not in given_names():
         return span
     return Span(doc, start, end, label="PERSON")
+
+
+def person_by_name_used_alone(spans: list[Span]) -> list[Span]:
+    """'Wanda Vázquez Garced' tagged ORG while the text also says 'Vázquez' alone: a name
+    of two or three capitalised words starting with a known given name, one of whose other
+    words the text uses alone as a name, is a person."""
+    result = []
+    for span in spans:
+        if span.id_ or span.label_ == "PERSON" or not 2 <= len(span) <= 3 or span[0].text not in given_names():
+            result.append(span)
+            continue
+        words = {t.text for t in span[1:]}
+        # Used alone as a person: tagged PERSON by itself, or the subject of a verb.
+        alone = all(t.is_title and t.pos_ == "PROPN" for t in span) and any(
+            len(other) == 1 and other[0].text in words and (other.label_ == "PERSON" or other.root.dep_ == "nsubj")
+            for other in spans if other is not span
+        )
+        result.append(_span(span, span.start, span.end, label="PERSON") if alone else span)
+    return result
