@@ -263,6 +263,7 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
     """'Alexei Leonov' left untagged while 'Leonov' is tagged elsewhere: a forename followed
     by a proper noun that the document tags alone is a person's full name."""
     alone = {s.text for s in spans if len(s) == 1 and s.label_ in CONJUNCT_LABELS | {"NORP"} and not s.id_}
+    things = {s.text for s in spans if len(s) == 1 and s.label_ != "PERSON"}
     if not alone:
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
@@ -274,7 +275,10 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
         ):
             end = t.i + 2
             # 'Ricardo Rosselló Nevares': a second family name after the one used alone.
-            if end < len(doc) and end not in taken and doc[end].pos_ == "PROPN" and doc[end].is_title and doc[end - 1].whitespace_:
+            if (
+                end < len(doc) and end not in taken and doc[end].pos_ == "PROPN" and doc[end].is_title
+                and doc[end - 1].whitespace_ and doc[end].text not in things
+            ):
                 end += 1
             extra.append(Span(doc, t.i, end, label="PERSON"))
             taken.update(range(t.i, end))  # "Grace Roman Coronagraph": "Roman" is a forename too

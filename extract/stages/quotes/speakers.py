@@ -191,9 +191,9 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
             return Speaker(token.idx, token.idx + len(token.text), None)
     # 'an Interpol spokesperson', 'a spokesman for NASA', 'NASA's statement', 'a statement by
     # X', 'a survey published by X', 'representatives from Iran', 'the hotel's website'.
-    issuer = _issuer(index, token)
-    if issuer is not None:
-        return Speaker(token.idx, token.idx + len(token.text), issuer)
+    speaks_for = _issuer(index, token)
+    if speaks_for is not None:
+        return Speaker(token.idx, token.idx + len(token.text), speaks_for)
     start = token.i
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
