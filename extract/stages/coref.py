@@ -306,6 +306,13 @@ class Resolver:
             if found is not None:
                 self.chain.append((token.i, found, token.dep_ in NOMINAL_SUBJECT_DEPS))
             return found
+        if lower in GROUP_PRONOUNS and lower not in THING_PRONOUNS_WITH_REFLEXIVE:
+            # 'they' is as often an unnamed group ('the researchers') as a named body: only an
+            # organisation leading a recent clause.
+            found = self._nearest(token, THING_ANTECEDENT_LABELS)
+            if found is None or not self._is_subject(found) or token.i - found.start > 2 * SUBJECT_PENALTY:
+                return None
+            return found
         if lower in THING_PRONOUNS_WITH_REFLEXIVE or lower in GROUP_PRONOUNS:
             return self._nearest(token, THING_ANTECEDENT_LABELS)
         if token.pos_ in {"NOUN", "PROPN"} and has_definite_determiner(token):
