@@ -17,6 +17,8 @@ from extract.stages.quotes.speakers import according_speaker, speaker_of
 
 # Coordinations after which a reported clause gives way to the journalist's own words.
 CONTRAST_CC = {"but", "yet", "while", "although", "though", "whereas"}
+# Verbs whose 'if' clause asks rather than reports ('determine if', 'ask if').
+QUESTION_CUES = {"determine", "decide", "find", "ask", "establish", "wonder"}
 
 
 def indirect_quotes(index: DocIndex, cues: frozenset[str], direct_cues: frozenset[str]) -> tuple[list[Quote], set[int]]:
@@ -35,7 +37,7 @@ def indirect_quotes(index: DocIndex, cues: frozenset[str], direct_cues: frozense
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             quote = _according_quote(index, tok, absorbed, cues | direct_cues)
         elif tok.pos_ == "VERB" and lemma(tok) in cues:
-            quote = _ccomp_quote(index, tok, absorbed)
+            quote = _parenthetical_quote(index, tok, absorbed) or _ccomp_quote(index, tok, absorbed)
         else:
             continue
         if quote is not None:
@@ -66,8 +68,46 @@ def _ccomp_quote(index: DocIndex, cue: Token, absorbed: set[int]) -> Quote | Non
     if bounds is None:
         return None
     start, end = bounds
+    if lemma(cue) in QUESTION_CUES and index.text[start:end].split(" ", 1)[0].lower() == "if":
+        return None  # 'to determine if it had performed as designed': a question, not a claim
     return with_speaker(
         Quote("indirect", start, end), speaker, "indirect:ccomp", lemma(cue), cue.idx, cue.idx + len(cue.text)
+    )
+
+
+def _parenthetical_quote(index: DocIndex, cue: Token, absorbed: set[int]) -> Quote | None:
+    """'The guardrail would be examined, Roberts said, to determine ...', 'Because warmer
+    water is more buoyant, says the study, it rises ...': an attribution set off by commas
+    inside a sentence reports the whole sentence around it (read on the surface: the parse of
+    such sentences varies)."""
+    doc = index.doc
+    speaker = speaker_of(index, cue)
+    if speaker is None or index.text[speaker.start_char : speaker.end_char].lower() in SELF_REFERENCE_PRONOUNS:
+        return None
+    first = index.token_at(speaker.start_char)
+    last = index.token_at(max(speaker.end_char - 1, speaker.start_char))
+    while first > 0 and doc[first - 1].dep_ in {"det", "poss"} and doc[first - 1].head.i >= first:
+        first -= 1
+    if first < cue.i:  # ', Roberts said,'
+        lo, hi = first, cue.i + 1
+    else:  # ', says the study,'
+        lo, hi = cue.i, last + 1
+    if lo < 1 or hi >= len(doc) or doc[lo - 1].text != "," or doc[hi].text != ",":
+        return None
+    if any(doc[k].pos_ in {"VERB", "AUX"} and k != cue.i for k in range(lo, hi)):
+        return None
+    sent = cue.sent
+    before = [t for t in doc[sent.start : lo - 1] if not t.is_punct]
+    rest = [t for t in doc[hi + 1 : sent.end] if not t.is_punct]
+    if len(before) < 2 or len(before) + len(rest) < MIN_WORDS or not rest:
+        return None
+    if any(index.owner[t.i] != -1 or mark_opens(t) or mark_closes(t) for t in doc[sent.start : sent.end]):
+        return None  # a sentence with quote marks is the direct quotes' business
+    start, end = doc[sent.start].idx, doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
+    while end > start and not index.text[end - 1].isalnum() and index.text[end - 1] not in ")]":
+        end -= 1
+    return with_speaker(
+        Quote("indirect", start, end), speaker, "indirect:parenthetical", lemma(cue), cue.idx, cue.idx + len(cue.text)
     )
 
 
@@ -82,6 +122,11 @@ def _according_quote(index: DocIndex, according: Token, absorbed: set[int], cues
         return None  # 'According to ISNA, X said ...': X is the speaker, the verb's rule decides
     lo, hi = head.left_edge.i, head.right_edge.i + 1
     a_lo, a_hi = according.left_edge.i, according.right_edge.i + 1
+    to_obj = next((c for c in doc[according.i + 1].children if c.dep_ == "pobj"), None)
+    if to_obj is not None and to_obj.right_edge.i + 1 < a_hi and doc[to_obj.right_edge.i + 1].text == ",":
+        # 'One child was, according to the fire service, among the dead': the parse hangs the
+        # rest of the sentence on 'according'; the phrase ends at its comma.
+        a_hi = to_obj.right_edge.i + 1
     if all(doc[i].is_punct or doc[i].is_space for i in range(lo, a_lo)):
         lo = a_hi
     elif all(doc[i].is_punct or doc[i].is_space for i in range(a_hi, hi)):
