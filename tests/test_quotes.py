@@ -209,3 +209,23 @@ def test_reporting_verbs_come_from_the_data_file(tmp_path):
     assert direct == {"say", "sigh"} and indirect == {"say", "hold"}
     bundled_direct, bundled_indirect = load_reporting_verbs()
     assert {"say", "tell", "write", "tweet", "announce", "note", "warn"} <= bundled_direct & bundled_indirect
+
+
+@pytest.mark.parametrize(
+    ("case", "starts", "speaker", "cue"),
+    [
+        # 'The guardrail would be examined, Roberts said, to determine ...': the whole sentence.
+        ("parenthetical_attribution", "The guardrail would be examined, Roberts said,", "Roberts", "say"),
+        # 'Because warmer water is more buoyant, says the study, it rises ...' (inverted, with a
+        # quoted fragment that stays inside the reported sentence).
+        ("parenthetical_inverted_attribution", "Because warmer water is more buoyant, says the study,", "study", "say"),
+        # 'One child was, according to the fire service, among the dead.'
+        ("according_to_mid_sentence", "One child was, according to the fire service, among the dead", "fire service", "according to"),
+    ],
+)
+def test_an_attribution_inside_a_sentence_reports_the_sentence(quotes_of, case: str, starts: str, speaker: str, cue: str):
+    _, quotes, _ = quotes_of(case)
+    found = [q for q in quotes if q["text"].startswith(starts)]
+    assert len(found) == 1, [q["text"] for q in quotes]
+    assert found[0]["kind"] == "indirect"
+    assert speaker in found[0]["speaker_text"] and found[0]["cue"] == cue

@@ -101,11 +101,17 @@ def _parenthetical_quote(index: DocIndex, cue: Token, absorbed: set[int]) -> Quo
     rest = [t for t in doc[hi + 1 : sent.end] if not t.is_punct]
     if len(before) < 2 or len(before) + len(rest) < MIN_WORDS or not rest:
         return None
-    if any(index.owner[t.i] != -1 or mark_opens(t) or mark_closes(t) for t in doc[sent.start : sent.end]):
-        return None  # a sentence with quote marks is the direct quotes' business
     start, end = doc[sent.start].idx, doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
+    inside = [k for k, m in enumerate(index.marked) if start <= m.open_char < end or start < (m.close_char or m.end) <= end]
+    if any(index.marked[k].open_char < doc[lo].idx or index.marked[k].open_char < start for k in inside):
+        return None  # '“...,” he said, “...”': quote marks before the attribution make direct quotes
+    if any(index.owner[t.i] != -1 for t in doc[lo:hi]):
+        return None
     while end > start and not index.text[end - 1].isalnum() and index.text[end - 1] not in ")]":
         end -= 1
+    if any((index.marked[k].close_char or index.marked[k].end) >= end for k in inside):
+        return None  # a quoted stretch runs to the sentence's end: a direct quote's words
+    absorbed.update(inside)  # a quoted fragment is part of this (mixed) quote
     return with_speaker(
         Quote("indirect", start, end), speaker, "indirect:parenthetical", lemma(cue), cue.idx, cue.idx + len(cue.text)
     )
