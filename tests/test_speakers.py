@@ -108,3 +108,19 @@ def test_a_named_speaker_links_to_its_entity_row_and_a_pronoun_does_not(process,
 )
 def test_speaker_shapes_of_unseen_news(speaker_of, case: str, words: str, expected: tuple[str, str]) -> None:
     assert speaker_of(case, words) == expected
+
+
+def test_she_after_an_unnamed_person_stays_unresolved(speaker_of) -> None:
+    # 'One of the victims decided to allow her name to be made public. She said ...': not the
+    # judge or prosecutor named before; wrong is worse than empty.
+    assert speaker_of("unnamed_person_before_she", "she did this") == ("She", "")
+
+
+def test_they_for_unnamed_researchers_stays_unresolved(speaker_of) -> None:
+    # 'The researchers used satellite imagery ... they concluded that ...': not the college.
+    assert speaker_of("they_an_unnamed_group", "warm water was reaching")[1] == ""
+
+
+def test_a_role_word_is_the_person_just_quoted(speaker_of) -> None:
+    # 'said study co-author Karen Alley. The Wooster professor added, "..."'
+    assert speaker_of("they_an_unnamed_group", "These effects matter")[1] == "karen-alley"

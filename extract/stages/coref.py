@@ -343,7 +343,7 @@ class Resolver:
         narration = not self._quoted(token.idx)
         candidates = [
             m for m in self.mentions[lo:hi]
-            if m.label in labels and m.end <= token.i and self.genders.get(m.entity_id, gender) == gender
+            if m.label in labels and m.end <= token.left_edge.i and (not gender or self.genders.get(m.entity_id, gender) == gender)
             and not (narration and self._quoted(m.start_char))
         ]
 
@@ -403,10 +403,15 @@ class Resolver:
             t = doc[k]
             if (
                 t.dep_ in NOMINAL_SUBJECT_DEPS and t.pos_ in {"NOUN", "NUM", "PRON"} and self._unnamed_person(t)
-                and self.mention_at(t) is None and not self._quoted(t.idx) and not has_definite_determiner(t)
+                and not self._named(t) and not self._quoted(t.idx) and not has_definite_determiner(t)
             ):
                 return True
         return False
+
+    def _named(self, t: Token) -> bool:
+        """``t`` is part of a name (a number such as 'One' is tagged too, and is no name)."""
+        m = self.mention_at(t)
+        return m is not None and m.label in NAME_LABELS
 
     def _unnamed_person(self, t: Token) -> bool:
         """'a witness', 'One of the victims' (not 'One antibody cocktail')."""

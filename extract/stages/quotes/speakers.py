@@ -254,6 +254,8 @@ def _named_in_subject(index: DocIndex, token: Token) -> Mention | None:
             continue
         if t.dep_ not in {"appos", "compound", "npadvmod"} or _in_clause(t, token):
             continue
+        if t.dep_ == "compound" and m.end - m.start == 1 and has_definite_determiner(token):
+            continue  # 'The Wooster professor': a one-word modifier of 'the ...' names no one
         found = m
     return found
 
