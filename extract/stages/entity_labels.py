@@ -382,16 +382,17 @@ def person_by_name_used_alone(spans: list[Span]) -> list[Span]:
     """'Wanda Vázquez Garced' tagged ORG while the text also says 'Vázquez' alone: a name
     of two or three capitalised words starting with a known given name, one of whose other
     words the text uses alone as a name, is a person."""
+    # Words used alone as a person: tagged PERSON by themselves, or the subject of a verb.
+    alone = {s[0].text for s in spans if len(s) == 1 and (s.label_ == "PERSON" or s.root.dep_ == "nsubj")}
+    if not alone:
+        return spans
+    names = given_names()
     result = []
     for span in spans:
-        if span.id_ or span.label_ == "PERSON" or not 2 <= len(span) <= 3 or span[0].text not in given_names():
-            result.append(span)
-            continue
-        words = {t.text for t in span[1:]}
-        # Used alone as a person: tagged PERSON by itself, or the subject of a verb.
-        alone = all(t.is_title and t.pos_ == "PROPN" for t in span) and any(
-            len(other) == 1 and other[0].text in words and (other.label_ == "PERSON" or other.root.dep_ == "nsubj")
-            for other in spans if other is not span
-        )
-        result.append(_span(span, span.start, span.end, label="PERSON") if alone else span)
+        if (
+            not span.id_ and span.label_ != "PERSON" and 2 <= len(span) <= 3 and span[0].text in names
+            and all(t.is_title and t.pos_ == "PROPN" for t in span) and any(t.text in alone for t in span[1:])
+        ):
+            span = _span(span, span.start, span.end, label="PERSON")
+        result.append(span)
     return result
