@@ -172,3 +172,28 @@ def test_a_name_the_text_gives_a_persons_role_is_a_person(process) -> None:
     result = process(text)
     assert ("Gáspár Maróth", "PERSON", "gaspar-maroth") in entities(process, text)
     assert [q["speaker_entity_id"] for q in result["quotes"]] == ["gaspar-maroth", "gaspar-maroth"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Real snippets (dev split): untagged names that lead a reporting verb.
+        ("Rappler reported three malls in Davao City and Gaisano Mall in Digos City were damaged following aftershocks.",
+         ("Rappler", "ORG", "rappler")),
+        ("Civil Aviation Minister Hardeep Singh Puri said 18 people died. Hardeep also stated that both of the flight "
+         "recorders have been recovered.", ("Hardeep", "PERSON", "hardeep-singh-puri")),
+    ],
+)
+def test_an_untagged_name_that_speaks_is_an_entity(process, text: str, expected: tuple[str, str, str]) -> None:
+    found = entities(process, text)
+    assert expected in found, found
+
+
+def test_a_short_name_in_brackets_after_the_full_one_shares_its_id(process) -> None:
+    text = (
+        "According to the Philippine Institute of Volcanology and Seismology (Phivolcs), the epicenter was located "
+        "roughly nine kilometers east of Carrascal. Phivolcs said in its report, the western extension of Mindanao "
+        "Fault makes the province seismically active."
+    )
+    ids = {t: i for t, _, i in entities(process, text)}
+    assert ids.get("Phivolcs") == "philippine-institute-of-volcanology-and-seismology", ids

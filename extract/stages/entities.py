@@ -186,6 +186,7 @@ class CanonicalEntities(DataComponent):
         spans = _add_forename_mentions(doc, spans, forenames)
         spans = _add_surname_mentions(doc, spans)
         spans = _add_titled_mentions(doc, spans, titles, forenames, name_heads)
+        spans = _add_speaking_names(doc, spans, titles, speech_verbs())
         # Each rule above keeps spans apart; should two ever overlap, the longer one stays
         # rather than the document failing (doc.ents takes no overlaps).
         spans = sorted(filter_spans(spans), key=lambda s: s.start)
@@ -322,6 +323,55 @@ def _add_titled_mentions(
             extra.append(Span(doc, start, end, label="PERSON"))
             taken.update(range(start, end))
         i = max(end, i + 1)
+    return sorted(spans + extra, key=lambda s: s.start) if extra else spans
+
+
+# Past forms of reporting verbs that adding -ed does not make.
+IRREGULAR_PAST = {"say": "said", "tell": "told", "write": "wrote", "speak": "spoke", "hold": "held", "find": "found"}
+
+
+@lru_cache(maxsize=None)
+def speech_verbs() -> frozenset[str]:
+    """Forms of the bundled reporting verbs (``reporting_verbs.txt``, the quote stage's
+    list): lemmas are not known yet at this stage of the pipeline."""
+    forms: set[str] = set()
+    for line in data_lines(read_data("reporting_verbs.txt", None)):
+        verb = line.split()[0].lower()
+        forms |= {verb, verb + "s", verb + "es", verb + "ed", verb + "d", IRREGULAR_PAST.get(verb, verb)}
+        if verb.endswith("y"):
+            forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    return frozenset(forms)
+
+
+def _add_speaking_names(doc: Doc, spans: list[Span], titles: frozenset[str], verbs: frozenset[str]) -> list[Span]:
+    """'Phivolcs said', 'Rappler reported', 'Hardeep said': a capitalised proper noun the model
+    left untagged that is the subject of a reporting verb names someone. A PERSON when it
+    starts with a known given name, else an ORG."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    first_names = {s[0].text for s in spans if s.label_ == "PERSON" and len(s) > 1}  # 'Hardeep' of 'Hardeep Singh Puri'
+    extra = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lower_ not in verbs:
+            continue
+        for subject in verb.children:
+            if subject.dep_ != "nsubj" or subject.pos_ != "PROPN" or subject.i in taken or subject.tag_ != "NNP":
+                continue
+            after = subject.i + 1 + (subject.i + 1 < len(doc) and doc[subject.i + 1].text == ".")
+            if any(c.dep_ in {"prep", "nummod"} for c in subject.children) or after < len(doc) and doc[after].like_num:
+                continue  # 'Member of Parliament ...', 'Part of the ruling', 'Act No. 3846': not a name
+            start = subject.i
+            while start > 0 and doc[start - 1].dep_ in {"compound", "flat"} and doc[start - 1].head.i == subject.i and doc[start - 1].pos_ == "PROPN":
+                start -= 1
+            words = doc[start : subject.i + 1]
+            if (
+                any(i in taken for i in range(start, subject.i + 1)) or len(words) > 4
+                or not all((t.is_title or t.is_upper or t.text[:1].isupper()) and t.is_alpha for t in words)
+                or any(t.lower_ in titles for t in words)
+            ):
+                continue
+            label = "PERSON" if words[0].text in given_names() or words[0].text in first_names else "ORG"
+            extra.append(Span(doc, start, subject.i + 1, label=label))
+            taken.update(range(start, subject.i + 1))
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 

@@ -198,6 +198,13 @@ def acronym_links(spans: list[Span]) -> dict[str, Span]:
         initials = "".join(t.text[0] for t in span if t.text[:1].isupper())
         if is_acronym(acronym) and (acronym == initials or acronym[0] == initials[:1]):
             links.setdefault(acronym, span)
+        elif (
+            span.label_ != "PERSON" and len(span) >= 3 and acronym.isalpha() and acronym[:1] == initials[:1]
+            and acronym[:1].isupper() and len(acronym) <= 12 and acronym not in {t.text for t in span}
+        ):
+            # 'Philippine Institute of Volcanology and Seismology (Phivolcs)': a short name
+            # introduced in brackets after the full one.
+            links.setdefault(acronym, span)
     by_initials: dict[str, dict[str, Span]] = {}
     for span in spans:
         if span.id_ or len(span) < 2 or span.label_ == "PERSON" or span.label_ not in NAME_LABELS:
