@@ -200,7 +200,7 @@ def person_roles(doc: Doc, mentions: Sequence[Mention]) -> dict[str, list[Mentio
         if root.dep_ in NOMINAL_SUBJECT_DEPS and root.head.lemma_ == "be":
             words += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
         # 'a report by the NTSB', 'the NTSB's report': the document the name issued.
-        if root.dep_ == "pobj" and root.head.lower_ in {"by", "from"} and root.head.head.pos_ == "NOUN":
+        if root.dep_ == "pobj" and root.head.lower_ in {"by", "from"} and lemma(root.head.head) in STATEMENT_NOUNS:
             words.append(root.head.head)
         elif root.dep_ == "poss" and root.head.pos_ == "NOUN" and lemma(root.head) in STATEMENT_NOUNS:
             words.append(root.head)

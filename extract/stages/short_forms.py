@@ -212,10 +212,22 @@ def acronym_links(spans: list[Span]) -> dict[str, Span]:
         words = [t.text for t in span if t.lower_ not in ACRONYM_SKIPPED and not t.is_punct]
         if len(words) >= 2 and all(w[:1].isupper() for w in words):
             by_initials.setdefault("".join(w[0] for w in words), {}).setdefault(span.text, span)
+    # 'TfL' for 'Transport for London': a mixed-case short form spelling every word's initial.
+    all_initials: dict[str, dict[str, Span]] = {}
+    for span in spans:
+        if not span.id_ and len(span) >= 2 and span.label_ in NAME_LABELS and span.label_ != "PERSON":
+            words = [t.text for t in span if not t.is_punct]
+            if len(words) >= 3 and words[0][:1].isupper():
+                all_initials.setdefault("".join(w[0] for w in words), {}).setdefault(span.text, span)
     for span in spans:
         text = span.text
         if len(span) == 1 and not span.id_ and is_acronym(text) and text not in links and len(by_initials.get(text, {})) == 1:
             links[text] = next(iter(by_initials[text].values()))
+        elif (
+            len(span) == 1 and not span.id_ and text not in links and text.isalpha() and not text.isupper()
+            and sum(c.isupper() for c in text) >= 2 and len(all_initials.get(text, {})) == 1
+        ):
+            links[text] = next(iter(all_initials[text].values()))
     return links
 
 
