@@ -94,14 +94,18 @@ def _parenthetical_quote(index: DocIndex, cue: Token, absorbed: set[int]) -> Quo
         lo, hi = cue.i, last + 1
     if lo < 1 or hi >= len(doc) or doc[lo - 1].text != "," or doc[hi].text != ",":
         return None
-    if any(doc[k].pos_ in {"VERB", "AUX"} and k != cue.i for k in range(lo, hi)):
-        return None
+    if any(doc[k].pos_ in {"VERB", "AUX"} and doc[k].dep_ not in {"amod", "compound"} and k != cue.i for k in range(lo, hi)):
+        return None  # a clause of its own, not an attribution ('his surviving father says' is one)
     sent = cue.sent
-    before = [t for t in doc[sent.start : lo - 1] if not t.is_punct]
-    rest = [t for t in doc[hi + 1 : sent.end] if not t.is_punct]
+    # The reported sentence runs between clause breaks: 'X said ...; his death, they
+    # reported, was ...' reports only the part after the semicolon.
+    first_tok = next((k + 1 for k in range(lo - 2, sent.start - 1, -1) if doc[k].text in {";", ":"}), sent.start)
+    last_tok = next((k for k in range(hi + 1, sent.end) if doc[k].text in {";", ":"}), sent.end)
+    before = [t for t in doc[first_tok : lo - 1] if not t.is_punct]
+    rest = [t for t in doc[hi + 1 : last_tok] if not t.is_punct]
     if len(before) < 2 or len(before) + len(rest) < MIN_WORDS or not rest:
         return None
-    start, end = doc[sent.start].idx, doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
+    start, end = doc[first_tok].idx, doc[last_tok - 1].idx + len(doc[last_tok - 1].text)
     inside = [k for k, m in enumerate(index.marked) if start <= m.open_char < end or start < (m.close_char or m.end) <= end]
     if any(index.marked[k].open_char < doc[lo].idx or index.marked[k].open_char < start for k in inside):
         return None  # '“...,” he said, “...”': quote marks before the attribution make direct quotes
