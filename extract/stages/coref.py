@@ -429,7 +429,10 @@ class Resolver:
         known = self._in_clause.get(mention.start)
         if known is None:
             root = self.doc[mention.start : mention.end].root
-            known = self._in_clause[mention.start] = any(a.dep_ == "ccomp" for a in root.ancestors)
+            # Not the subject of a verb that reports a clause of its own ('while X wrote he had
+            # ordered ...' inside another report): that subject is a speaker, not reported.
+            reporter = root.dep_ in NOMINAL_SUBJECT_DEPS and any(c.dep_ == "ccomp" for c in root.head.children)
+            known = self._in_clause[mention.start] = not reporter and any(a.dep_ == "ccomp" for a in root.ancestors)
         return known
 
     def _is_subject(self, mention: Mention) -> bool:
