@@ -183,7 +183,7 @@ class CanonicalEntities(DataComponent):
         spans = label_by_usage(spans, titles) if spans else spans
         # Names found by conjunction ("and Mission Specialists Marcus Wandt") are trimmed too.
         spans = [s for s in (trim_person(e, titles) for e in _add_conjunct_mentions(doc, spans)) if s is not None]
-        spans = _add_forename_mentions(doc, spans, forenames)
+        spans = _add_forename_mentions(doc, spans, forenames, titles)
         spans = _add_surname_mentions(doc, spans)
         spans = _add_titled_mentions(doc, spans, titles, forenames, name_heads)
         spans = _add_speaking_names(doc, spans, titles, speech_verbs())
@@ -260,7 +260,7 @@ def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     return sorted(spans + extra, key=lambda s: s.start)
 
 
-def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str]) -> list[Span]:
+def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str], titles: frozenset[str] = frozenset()) -> list[Span]:
     """'Alexei Leonov' left untagged while 'Leonov' is tagged elsewhere: a forename followed
     by a proper noun that the document tags alone is a person's full name."""
     alone = {s.text for s in spans if len(s) == 1 and s.label_ in CONJUNCT_LABELS | {"NORP"} and not s.id_}
@@ -271,7 +271,7 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
     extra = []
     for t in tokens_with_text(doc, forenames | given_names()):
         if (
-            t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken
+            t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken and t.lower_ not in titles
             and doc[t.i + 1].text in alone and doc[t.i + 1].pos_ == "PROPN" and t.pos_ == "PROPN"
         ):
             end = t.i + 2
