@@ -271,6 +271,10 @@ def extend_people(spans: list[Span], titles: frozenset[str] = frozenset(), foren
         return spans
     doc = spans[0].doc
     taken = {i for s in spans for i in range(s.start, s.end)}
+    # A one-word model mention of another label that is only a given name ('Arnel', ORG,
+    # before 'dela Vega') may be absorbed.
+    lone = {s.start: s for s in spans if len(s) == 1 and s.label_ != "PERSON" and not s.id_}
+    absorbed: set[int] = set()
     result = []
     for span in spans:
         if span.label_ != "PERSON" or span.id_:
@@ -281,18 +285,21 @@ def extend_people(spans: list[Span], titles: frozenset[str] = frozenset(), foren
             end += 1
         # Leftwards only a forename, or anything before a particle the model began the name with.
         while (
-            start > 0 and start - 1 not in taken and doc[start - 1].whitespace_
+            start > 0 and (start - 1 not in taken or start - 1 in lone) and doc[start - 1].whitespace_
             and (doc[start - 1].text in forenames or doc[start].lower_ in NAME_PARTICLES)
             and _joins(doc[start - 1], doc[start:end], titles)
         ):
             start -= 1
+            if start in lone:
+                absorbed.add(start)
+                break
         if doc[start].is_lower:  # a particle never starts a name
             start = span.start
         if (start, end) != (span.start, span.end):
             taken.update(range(start, end))
             span = _span(span, start, end)
         result.append(span)
-    return result
+    return [s for s in result if not (s.start in absorbed and len(s) == 1 and s.label_ != "PERSON")]
 
 
 def _joins(outside: Token, span_tokens: Span, titles: frozenset[str]) -> bool:
