@@ -50,3 +50,14 @@ def test_an_acronym_spelled_out_without_brackets_takes_the_full_names_id(process
 def test_a_companys_short_name_takes_its_full_names_id(process) -> None:
     text = "Intuitive Machines Inc. built the lander in Houston. Intuitive Machines said the lander was healthy."
     assert set(ids_of(process, text, "Intuitive Machines")) == {"intuitive-machines-inc"}
+
+
+def test_a_surname_spelt_two_ways_in_one_article_is_one_person(process) -> None:
+    # Real snippet (dev split, Wikinews CC BY 2.5): 'Yahya Sarea' ... 'Saree said'.
+    text = (
+        "Speaking on al-Masirah TV in Yemen, Houthi military spokesperson Yahya Sarea said it had carried out the attack "
+        "using ten drones.\n\n\n\"These attacks are our right, and we warn the Saudis that our targets will keep "
+        "expanding\", Saree said."
+    )
+    quotes = process(text)["quotes"]
+    assert [q["speaker_entity_id"] for q in quotes] == ["yahya-sarea", "yahya-sarea"]

@@ -95,6 +95,11 @@ class People:
             # Two family names ('Ricardo Rosselló Nevares' ... 'Rosselló', 'Wanda Vázquez
             # Garced' ... 'Vázquez'): the first of them alone.
             candidates = [p for p, w in self.full if len(w) >= 3 and words[0] in w[1:-1] and words[0][:1].isupper()]
+        if not candidates and n == 1 and len(words[0]) >= 5 and words[0][:1].isupper():
+            # 'Yahya Sarea' ... 'Saree': a transliterated surname spelt two ways in one article.
+            candidates = [p for p, w in self.full if _one_letter_apart(w[-1], words[0])]
+            if len({self.group_of[p.start] for p in candidates}) != 1:
+                candidates = []
         if not candidates:
             return None
         before = [p for p in candidates if p.start < span.start]
@@ -121,6 +126,11 @@ class People:
         """The title word just before a mention ("President" Biden), lower case; else ""."""
         word = span.doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
         return word if word in self.titles else ""
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Same length, same first three letters, exactly one letter different."""
+    return len(a) == len(b) and a[:3] == b[:3] and sum(x != y for x, y in zip(a, b)) == 1
 
 
 def _same_person(a: Span, b: Span) -> bool:
