@@ -197,3 +197,17 @@ def test_a_short_name_in_brackets_after_the_full_one_shares_its_id(process) -> N
     )
     ids = {t: i for t, _, i in entities(process, text)}
     assert ids.get("Phivolcs") == "philippine-institute-of-volcanology-and-seismology", ids
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Real snippets (dev split, Wikinews CC BY 2.5): the model stops the name at 'of'.
+        ("On Thursday, the American Civil Liberties Union of Montana and Native American Rights Fund filed a lawsuit "
+         "against the state of Montana.", "American Civil Liberties Union of Montana"),
+        ("The High Court of England and Wales also ruled on the same day as the Scottish court.",
+         "High Court of England and Wales"),
+    ],
+)
+def test_an_organisation_name_goes_on_through_of(process, text: str, name: str) -> None:
+    assert (name, "ORG") in [(t, label) for t, label, _ in entities(process, text)]

@@ -32,6 +32,7 @@ from extract.stages.entity_labels import (
     drop_hyphenated_pairs,
     in_other_script,
     cut_place_before_person,
+    extend_organisations,
     extend_people,
     given_names,
     label_by_head,
@@ -172,7 +173,7 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (trim_span(e) for e in spans) if s is not None]
         spans = [s for s in (cut_unclosed_bracket(e) for e in spans) if s is not None and not in_other_script(s)]
         spans = [s for s in (self._gazetteer_id(s) for s in spans) if s.id_ not in self.ignored]
-        spans = extend_people(spans, titles, forenames)
+        spans = extend_organisations(extend_people(spans, titles, forenames))
         spans = [person_by_forename(s, forenames) for s in spans]
         spans = [s for s in (trim_person(e, titles) for e in spans) if s is not None]
         spans = [s for s in (person_with_number(e) for e in spans) if s is not None]

@@ -403,3 +403,36 @@ def person_by_name_used_alone(spans: list[Span]) -> list[Span]:
             span = _span(span, span.start, span.end, label="PERSON")
         result.append(span)
     return result
+
+
+def extend_organisations(spans: list[Span]) -> list[Span]:
+    """'American Civil Liberties Union' + 'of Montana', 'High Court of England' + 'and Wales':
+    an organisation's name goes on through 'of' and the place or name the parse hangs on it
+    (a longer proper name wins: 'Medical University of Gdańsk')."""
+    if not spans:
+        return spans
+    doc = spans[0].doc
+    owner = {i: s for s in spans for i in range(s.start, s.end)}
+    dropped: set[int] = set()
+    result = []
+    for span in spans:
+        if span.label_ != "ORG" or span.id_ or id(span) in dropped:
+            result.append(span)
+            continue
+        end = span.end
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end].head.i in range(span.start, end):
+            k = end + 1
+            while k < len(doc) and (
+                doc[k].pos_ == "PROPN" and doc[k].is_title
+                or doc[k].lower_ == "and" and k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN" and doc[k + 1].is_title
+                and doc[k + 1].dep_ == "conj" and doc[k + 1].head.i in range(span.start, k)
+                and doc[k + 1].ent_type_ in {"GPE", "LOC"} and doc[end + 1].ent_type_ in {"GPE", "LOC"}
+            ):
+                k += 1
+            others = {id(owner[i]) for i in range(end + 1, k) if i in owner}
+            inner = [owner[i] for i in range(end + 1, k) if i in owner]
+            if k > end + 1 and all(s.label_ in {"GPE", "LOC", "ORG"} and s.start > end and s.end <= k and not s.id_ for s in inner):
+                dropped |= others
+                span = _span(span, span.start, k)
+        result.append(span)
+    return [s for s in result if id(s) not in dropped]
