@@ -434,5 +434,15 @@ def extend_organisations(spans: list[Span]) -> list[Span]:
             if k > end + 1 and all(s.label_ in {"GPE", "LOC", "ORG"} and s.start > end and s.end <= k and not s.id_ for s in inner):
                 dropped |= others
                 span = _span(span, span.start, k)
+        elif (
+            any(t.lower_ == "of" for t in span) and end + 1 < len(doc) and doc[end].lower_ == "and"
+            and doc[end + 1].pos_ == "PROPN" and doc[end + 1].is_title and doc[end + 1].dep_ == "conj"
+            and (end + 2 >= len(doc) or doc[end + 2].pos_ != "PROPN")
+            and (end + 1 not in owner or len(owner[end + 1]) == 1 and owner[end + 1].label_ in {"GPE", "LOC", "ORG"})
+        ):
+            # 'High Court of England' + 'and Wales'
+            if end + 1 in owner:
+                dropped.add(id(owner[end + 1]))
+            span = _span(span, span.start, end + 2)
         result.append(span)
     return [s for s in result if id(s) not in dropped]
