@@ -252,7 +252,10 @@ def test_compare_fail_under_and_changed_gold_set():
     assert len(failures) == 5 and "under --fail-under" in failures[0] and warnings == []
     other = dict(report_with(0.7), doc_ids=["a", "b"])
     failures, warnings = compare(other, baseline=report_with(0.7))
-    assert failures == [] and "new: b" in warnings[0]
+    assert failures == [] and "1 new: b" in warnings[0]
+    many = dict(report_with(0.7), doc_ids=["a"] + [f"doc-{i:02d}" for i in range(40)])
+    _, warnings = compare(many, baseline=report_with(0.7))
+    assert "40 new: doc-00, doc-01, doc-02, doc-03, doc-04 and 35 more" in warnings[0] and "doc-39" not in warnings[0]
 
 
 # ---------------------------------------------------------------- gold files

@@ -378,8 +378,8 @@ def compare(report: dict, *, baseline: dict | None = None, tolerance: float = 0.
         removed = sorted(set(baseline["doc_ids"]) - set(report["doc_ids"]))
         warnings.append(
             "the baseline was computed on other gold articles"
-            + (f" (new: {', '.join(added)})" if added else "")
-            + (f" (gone: {', '.join(removed)})" if removed else "")
+            + (f" ({len(added)} new: {_some(added)})" if added else "")
+            + (f" ({len(removed)} gone: {_some(removed)})" if removed else "")
             + "; refresh it with --write-baseline"
         )
     if baseline.get("model") and report.get("model") and baseline["model"] != report["model"]:
@@ -400,6 +400,12 @@ def compare(report: dict, *, baseline: dict | None = None, tolerance: float = 0.
                 elif new < old - tolerance - 1e-9:
                     failures.append(f"{name}{stage} {metric} {new:.4f} is {old - new:.4f} below the baseline {old:.4f} (tolerance {tolerance})")
     return failures, warnings
+
+
+def _some(doc_ids: list[str], shown: int = 5) -> str:
+    """The first few ids, and how many more ('a, b, c and 87 more')."""
+    head = ", ".join(doc_ids[:shown])
+    return head if len(doc_ids) <= shown else f"{head} and {len(doc_ids) - shown} more"
 
 
 def _sections(report: dict) -> dict[str, dict]:
