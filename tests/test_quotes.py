@@ -221,6 +221,9 @@ def test_reporting_verbs_come_from_the_data_file(tmp_path):
         ("parenthetical_inverted_attribution", "Because warmer water is more buoyant, says the study,", "study", "say"),
         # 'One child was, according to the fire service, among the dead.'
         ("according_to_mid_sentence", "One child was, according to the fire service, among the dead", "fire service", "according to"),
+        # 'Wash your hands or else spread superbug E. coli, say scientists' (a headline): the
+        # attribution closes the sentence; the words before its comma are reported.
+        ("attribution_closes_the_sentence", "Wash your hands or else spread superbug E. coli", "scientists", "say"),
     ],
 )
 def test_an_attribution_inside_a_sentence_reports_the_sentence(quotes_of, case: str, starts: str, speaker: str, cue: str):

@@ -92,18 +92,24 @@ def _parenthetical_quote(index: DocIndex, cue: Token, absorbed: set[int]) -> Quo
         lo, hi = first, cue.i + 1
     else:  # ', says the study,'
         lo, hi = cue.i, last + 1
-    if lo < 1 or hi >= len(doc) or doc[lo - 1].text != "," or doc[hi].text != ",":
+    sent = cue.sent
+    # '..., officials said.' / '..., say scientists': the attribution closes the sentence.
+    final = all(t.is_punct or t.is_space for t in doc[hi : sent.end]) and hi > sent.start
+    if lo < 1 or doc[lo - 1].text != "," or not final and (hi >= len(doc) or doc[hi].text != ","):
         return None
     if any(doc[k].pos_ in {"VERB", "AUX"} and doc[k].dep_ not in {"amod", "compound"} and k != cue.i for k in range(lo, hi)):
         return None  # a clause of its own, not an attribution ('his surviving father says' is one)
-    sent = cue.sent
     # The reported sentence runs between clause breaks: 'X said ...; his death, they
     # reported, was ...' reports only the part after the semicolon.
     first_tok = next((k + 1 for k in range(lo - 2, sent.start - 1, -1) if doc[k].text in {";", ":"}), sent.start)
     last_tok = next((k for k in range(hi + 1, sent.end) if doc[k].text in {";", ":"}), sent.end)
     before = [t for t in doc[first_tok : lo - 1] if not t.is_punct]
     rest = [t for t in doc[hi + 1 : last_tok] if not t.is_punct]
-    if len(before) < 2 or len(before) + len(rest) < MIN_WORDS or not rest:
+    if final:
+        if len(before) < MIN_WORDS:
+            return None
+        last_tok = lo - 1  # the reported words end at the comma before the attribution
+    elif len(before) < 2 or len(before) + len(rest) < MIN_WORDS or not rest:
         return None
     start, end = doc[first_tok].idx, doc[last_tok - 1].idx + len(doc[last_tok - 1].text)
     inside = [k for k, m in enumerate(index.marked) if start <= m.open_char < end or start < (m.close_char or m.end) <= end]
