@@ -124,3 +124,9 @@ def test_they_for_unnamed_researchers_stays_unresolved(speaker_of) -> None:
 def test_a_role_word_is_the_person_just_quoted(speaker_of) -> None:
     # 'said study co-author Karen Alley. The Wooster professor added, "..."'
     assert speaker_of("they_an_unnamed_group", "These effects matter")[1] == "karen-alley"
+
+
+def test_a_document_speaks_for_its_owner(speaker_of) -> None:
+    # "The court's summary concluded with the statement: "The Court will accordingly ..."":
+    # the court is the Court of Session named at the start.
+    assert speaker_of("document_of_a_described_owner", "The Court will accordingly")[1] == "court-of-session"

@@ -204,6 +204,9 @@ def person_roles(doc: Doc, mentions: Sequence[Mention]) -> dict[str, list[Mentio
             words.append(root.head.head)
         elif root.dep_ == "poss" and root.head.pos_ == "NOUN" and lemma(root.head) in STATEMENT_NOUNS:
             words.append(root.head)
+        elif root.dep_ in NOMINAL_SUBJECT_DEPS:
+            # 'The White House issued a proclamation' ... 'The proclamation said'
+            words += [c for c in root.head.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and lemma(c) in STATEMENT_NOUNS]
         for word in words:
             if word.pos_ in {"NOUN", "PROPN"} and not word.ent_type_:
                 roles.setdefault(lemma(word), []).append(m)

@@ -194,6 +194,9 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     speaks_for = _issuer(index, token)
     if speaks_for is not None:
         return Speaker(token.idx, token.idx + len(token.text), speaks_for)
+    owner = _document_owner(index, token)
+    if owner is not None:
+        return Speaker(token.idx, token.idx + len(token.text), owner)
     start = token.i
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
@@ -226,6 +229,20 @@ def _issuer(index: DocIndex, token: Token) -> Mention | None:
                 m = next((index.mention_of[c.i] for c in target.subtree if c.i in index.mention_of and index.mention_of[c.i].label == "PERSON"), None)
             if m is not None and m.label in labels:
                 return m
+    return None
+
+
+def _document_owner(index: DocIndex, token: Token) -> Mention | None:
+    """'Their statement', "the court's summary", 'The opinion of the Court': a document speaks
+    for whom its owner (a pronoun or a description too) refers to."""
+    if token.pos_ != "NOUN" or lemma(token) not in STATEMENT_NOUNS:
+        return None
+    owners = [c for c in token.children if c.dep_ == "poss"]
+    owners += [o for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    for owner in owners:
+        found = speaker_from_token(index, owner)
+        if found is not None and found.mention is not None and found.mention.label in NAME_LABELS:
+            return found.mention
     return None
 
 
