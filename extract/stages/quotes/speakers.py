@@ -169,9 +169,13 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     or description's antecedent, or the organisation a spokesperson speaks for."""
     doc = index.doc
     own = index.mention_of.get(token.i)
-    if own is not None:
-        return _mention_speaker(own)
     appositions = [m for m in (index.mention_of.get(c.i) for c in _appositions(token)) if m is not None and m.label in NAME_LABELS]
+    if own is not None:
+        people = [m for m in appositions if m.label == "PERSON" and m.entity_id != own.entity_id]
+        if own.label != "PERSON" and people:
+            # 'A Republican Assemblywoman, Jill Tolles, commented': the person in apposition.
+            return _mention_speaker(people[0])
+        return _mention_speaker(own)
     if appositions:
         people = [m for m in appositions if m.label == "PERSON"]
         return _mention_speaker((people or appositions)[0])
