@@ -130,3 +130,16 @@ def test_a_document_speaks_for_its_owner(speaker_of) -> None:
     # "The court's summary concluded with the statement: "The Court will accordingly ..."":
     # the court is the Court of Session named at the start.
     assert speaker_of("document_of_a_described_owner", "The Court will accordingly")[1] == "court-of-session"
+
+
+@pytest.mark.parametrize(
+    ("case", "words", "expected"),
+    [
+        # 'the president of the Tunisian League ..., Jamel Msallem, said, "...': no parsed subject.
+        ("name_in_commas_before_the_cue", "We are for the freedom", "jamel-msallem"),
+        # 'Dittmar went on to add, "..."': the subject of the verb the infinitive completes.
+        ("went_on_to_add", "If we want to see parity", "kelly-dittmar"),
+    ],
+)
+def test_subjects_the_parse_misplaces(speaker_of, case: str, words: str, expected: str) -> None:
+    assert speaker_of(case, words)[1] == expected

@@ -44,10 +44,12 @@ def _subject_of(cue: Token) -> Token | None:
             return _repair_according_subject(_repair_conjoined_subject(subject))
         if verb.head.i != verb.i and (
             verb.dep_ in {"conj", "xcomp"} or verb.dep_ in {"advcl", "acl"} and verb.tag_ in {"VBG", "VBN"}
+            or verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         ):
-            # 'criticized ... and said', 'went on to say', '..., noting on Twitter "..."'
+            # 'criticized ... and said', 'went on to say', 'Dittmar went on to add', '..., noting
+            # on Twitter "..."'
             verb, steps = verb.head, steps + 1
-            if cue.dep_ == "advcl" and verb.dep_ == "ccomp" and verb.head.pos_ == "VERB":
+            if cue.dep_ == "advcl" and cue.tag_ == "VBG" and verb.dep_ == "ccomp" and verb.head.pos_ == "VERB":
                 verb = verb.head  # 'said the 36 must face charges, adding ...': parsed inside the clause
             continue
         if verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
@@ -145,6 +147,11 @@ def _name_before(index: DocIndex, cue: Token) -> Mention | None:
     k = cue.i - 1
     while k >= 0 and doc[k].pos_ in {"ADV", "AUX", "PART"} and doc[k].lower_ != "not" and cue.i - k < 3:
         k -= 1
+    if k > 0 and doc[k].text == "," and index.mention_of.get(k - 1) is not None and index.mention_of[k - 1].label == "PERSON":
+        # 'the president of the Tunisian League ..., Jamel Msallem, said': the name in commas
+        m = index.mention_of[k - 1]
+        if m.start > 0 and doc[m.start - 1].text == ",":
+            k -= 1
     if k < 0 or index.owner[k] != index.owner[cue.i]:
         return None
     m = index.mention_of.get(k)
