@@ -211,3 +211,13 @@ def test_a_short_name_in_brackets_after_the_full_one_shares_its_id(process) -> N
 )
 def test_an_organisation_name_goes_on_through_of(process, text: str, name: str) -> None:
     assert (name, "ORG") in [(t, label) for t, label, _ in entities(process, text)]
+
+
+def test_a_person_of_an_organisation_tagged_as_one_name_is_the_person(process) -> None:
+    # Real snippet (dev split, Wikinews CC BY 2.5): tagged WORK_OF_ART as a whole.
+    text = (
+        "\"With everything that's happened to our people, our language, our culture, we feel that bringing the buffalo "
+        "back here is going to heal us[,]\" Crystal C'Bearing of the Northern Arapaho tribal historic preservation office "
+        "told the press."
+    )
+    assert ("Crystal C'Bearing", "PERSON", "crystal-c-bearing") in entities(process, text)

@@ -43,6 +43,7 @@ from extract.stages.entity_labels import (
     person_by_forename,
     person_by_name_used_alone,
     person_by_role,
+    person_before_of,
     person_by_title,
     person_with_number,
     trim_person,
@@ -179,6 +180,7 @@ class CanonicalEntities(DataComponent):
         spans = [s for s in (person_with_number(e) for e in spans) if s is not None]
         spans = [label_by_head(s, name_heads) for s in spans]
         spans = [person_by_title(person_by_role(s, titles, name_heads), titles, name_heads) for s in spans]
+        spans = [person_before_of(s, titles) for s in spans]
         spans = drop_hyphenated_pairs(person_by_name_used_alone(cut_place_before_person(spans, titles)))
         spans = label_space_names(spans, parse_space_names(self.data(SPACE_NAMES_FILE)))
         spans = label_by_usage(spans, titles) if spans else spans

@@ -446,3 +446,18 @@ def extend_organisations(spans: list[Span]) -> list[Span]:
             span = _span(span, span.start, end + 2)
         result.append(span)
     return [s for s in result if id(s) not in dropped]
+
+
+def person_before_of(span: Span, titles: frozenset[str]) -> Span:
+    """"Crystal C'Bearing of the Northern Arapaho" tagged as one work of art or organisation:
+    a name starting with a known given name, then 'of', 'from' or 'at' and its organisation,
+    is the person (up to that word)."""
+    if span.id_ or span.label_ == "PERSON" or len(span) < 4 or span[0].text not in given_names():
+        return span
+    cut = next((t.i for t in span[1:] if t.lower_ in {"of", "from", "at"}), None)
+    if cut is None or not 2 <= cut - span.start <= 3:
+        return span
+    name = span.doc[span.start : cut]
+    if not all(t.is_title and t.lower_ not in titles for t in name):
+        return span
+    return Span(span.doc, span.start, cut, label="PERSON")
