@@ -45,7 +45,8 @@ STATEMENT_NOUNS = frozenset({
     "statement", "release", "post", "tweet", "letter", "message", "filing", "announcement", "communique", "communiqué",
     "report", "website", "account", "survey", "study", "proclamation", "notice", "database", "blog", "poll", "order",
     "ruling", "judgment", "judgement", "document", "memo", "email", "e-mail", "filing", "complaint", "lawsuit", "press",
-    "summary", "opinion", "description", "decision", "verdict", "motion", "petition", "proposal",
+    "summary", "opinion", "description", "decision", "verdict", "motion", "petition", "proposal", "book", "memoir",
+    "article", "column", "editorial", "paper", "interview",
 })
 # Letters after a name that are not part of it: 'Kama Melly QC', 'Jane Roe PhD'.
 POSTNOMINALS = frozenset({"QC", "KC", "MP", "MSP", "MEP", "MBE", "OBE", "CBE", "KBE", "DBE", "PhD", "MD", "JP", "AO", "AM", "AC", "SC", "Esq"})
