@@ -303,9 +303,13 @@ class Resolver:
             return own
         lower = token.lower_
         if lower in PERSON_PRONOUNS_WITH_REFLEXIVES:
-            found = self._nearest(token, ("PERSON",), gender=PRONOUN_GENDER.get(lower, ""))
+            gender = PRONOUN_GENDER.get(lower, "")
+            found = self._nearest(token, ("PERSON",), gender=gender)
             if found is not None and self._unnamed_subject_between(found, token):
                 return None
+            if found is not None and gender and found.entity_id not in self.genders:
+                # 'she needs to answer ...' names Harris's sex for the 'He' that follows.
+                self.genders[found.entity_id] = gender
             if found is not None:
                 self.chain.append((token.i, found, token.dep_ in NOMINAL_SUBJECT_DEPS))
             return found
