@@ -46,7 +46,7 @@ STATEMENT_NOUNS = frozenset({
     "report", "website", "account", "survey", "study", "proclamation", "notice", "database", "blog", "poll", "order",
     "ruling", "judgment", "judgement", "document", "memo", "email", "e-mail", "filing", "complaint", "lawsuit", "press",
     "summary", "opinion", "description", "decision", "verdict", "motion", "petition", "proposal", "book", "memoir",
-    "article", "column", "editorial", "paper", "interview",
+    "article", "column", "editorial", "paper", "interview", "excerpt",
 })
 # Letters after a name that are not part of it: 'Kama Melly QC', 'Jane Roe PhD'.
 POSTNOMINALS = frozenset({"QC", "KC", "MP", "MSP", "MEP", "MBE", "OBE", "CBE", "KBE", "DBE", "PhD", "MD", "JP", "AO", "AM", "AC", "SC", "Esq"})

@@ -249,7 +249,7 @@ def _document_owner(index: DocIndex, token: Token) -> Mention | None:
     if token.pos_ != "NOUN" or lemma(token) not in STATEMENT_NOUNS:
         return None
     owners = [c for c in token.children if c.dep_ == "poss"]
-    owners += [o for p in token.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    owners += [o for p in token.children if p.dep_ == "prep" and p.lower_ in {"of", "from"} for o in p.children if o.dep_ == "pobj"]
     for owner in owners:
         found = speaker_from_token(index, owner)
         if found is not None and found.mention is not None and found.mention.label in NAME_LABELS:
