@@ -192,6 +192,8 @@ class CanonicalEntities(DataComponent):
         spans = _add_speaking_names(doc, spans, titles, speech_verbs())
         # Each rule above keeps spans apart; should two ever overlap, the longer one stays
         # rather than the document failing (doc.ents takes no overlaps).
+        # Spans made by the rules above are trimmed like the model's ('-Biden' of 'Trump-Biden').
+        spans = [t for t in (trim_span(s) if not s.id_ else s for s in spans) if t is not None]
         spans = sorted(filter_spans(spans), key=lambda s: s.start)
         doc.ents = resolve_ids(spans, name_heads, titles)
         doc._.mentions = mentions_of(doc, self.names)

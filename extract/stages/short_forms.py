@@ -44,7 +44,8 @@ class People:
 
     def __init__(self, spans: list[Span], titles: frozenset[str] = frozenset()) -> None:
         self.titles = titles
-        self.full = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_]
+        # A full name starts with a word: '-Biden' (of 'Trump-Biden') is no one's name.
+        self.full = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_ and s[0].is_alpha]
         self.group_of: dict[int, int] = {}  # span start -> group
         groups: list[list[Span]] = []
         for span, _ in self.full:
