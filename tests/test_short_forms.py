@@ -63,13 +63,9 @@ def test_a_surname_spelt_two_ways_in_one_article_is_one_person(process) -> None:
     assert [q["speaker_entity_id"] for q in quotes] == ["yahya-sarea", "yahya-sarea"]
 
 
-def test_a_hyphenated_pair_never_makes_a_surname_ambiguous(process) -> None:
-    # Real snippets (dev split, Wikinews CC BY 2.5): 'Trump-Biden' gave a person '-Biden' that
+def test_a_hyphenated_pair_never_makes_a_surname_ambiguous(process, data_dir) -> None:
+    # Real article (dev split, Wikinews CC BY 2.5): 'Trump-Biden' gave a person '-Biden' that
     # tied with Joe Biden for every later 'Biden'.
-    text = (
-        "President Donald Trump and former Vice President Joe Biden debated. Moderator Susan Page described the "
-        "vice presidential debate as \"vastly more civil\" than the prior Trump-Biden debate. Biden said voters "
-        "\"don't deserve\" to know his position."
-    )
-    ids = [r["entity_id"] for r in process(text)["entities"] if r["text"].endswith("Biden")]
-    assert ids and set(ids) == {"joe-biden"}, ids
+    text = (data_dir / "campaign_trail_october_2020_part.txt").read_text(encoding="utf-8")
+    ids = {r["entity_id"] for r in process(text)["entities"] if r["text"].endswith("Biden")}
+    assert ids == {"joe-biden"}, ids
