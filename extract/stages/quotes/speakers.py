@@ -224,6 +224,8 @@ def _issuer(index: DocIndex, token: Token) -> Mention | None:
         return None
     document = noun in STATEMENT_NOUNS
     labels = {"ORG"} | ({"GPE", "PERSON"} if document else {"GPE"} if noun in SPOKESPERSON_NOUNS else set())
+    if noun in {"campaign", "spokesperson", "spokesman", "spokeswoman"}:
+        labels.add("PERSON")  # 'The Trump campaign', 'a spokesman for West': they speak for the person
     for child in token.children:
         targets = [child]
         if child.dep_ == "prep" and child.lower_ in {"for", "of", "from", "at", "with", "by"}:
