@@ -208,6 +208,11 @@ def speaker_from_token(index: DocIndex, token: Token) -> Speaker | None:
     owner = _document_owner(index, token)
     if owner is not None:
         return Speaker(token.idx, token.idx + len(token.text), owner)
+    if token.lower_ == "police" and not _definite(token):
+        # 'Police said' where the article names one police force ('Thames Valley Police').
+        forces = {m.entity_id: m for m in index.mentions if m.label == "ORG" and "police" in m.entity_name.lower() and m.end <= token.i}
+        if len(forces) == 1:
+            return Speaker(token.idx, token.idx + len(token.text), next(iter(forces.values())))
     start = token.i
     while start > 0 and doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].head.i == token.i:
         start -= 1
