@@ -83,8 +83,8 @@ class People:
     def full_name_for(self, span: Span) -> Span | None | bool:
         """The full name a short name stands for; None if it shortens no one's name, False if
         it shortens the names of two or more people and none of them clearly leads."""
-        if span.label_ not in NAME_LABELS or len(span) > 2:
-            return None
+        if span.label_ not in NAME_LABELS or len([t for t in span if t.text != "-"]) > 3 or len(span) > 2 and "-" not in {t.text for t in span}:
+            return None  # one or two words; a hyphenated surname ('Gallego-Lazo') counts as one
         words = tuple(t.text for t in span)
         n = len(words)
         if span.label_ == "PERSON":
