@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.identity import COMPANY_SUFFIXES, parse_person
 from extract.names import fold
-from extract.stages.grammar import NAME_LABELS, NOMINAL_SUBJECT_DEPS, SHORT_FORM_LABELS
+from extract.stages.grammar import NAME_LABELS, NAME_PARTICLES, NOMINAL_SUBJECT_DEPS, SHORT_FORM_LABELS
 
 # Words an acronym skips: "Organisation of Islamic Cooperation" -> OIC.
 ACRONYM_SKIPPED = frozenset({"of", "and", "for", "the", "on", "in", "de", "du", "des", "la", "le", "&"})
@@ -45,7 +45,11 @@ class People:
     def __init__(self, spans: list[Span], titles: frozenset[str] = frozenset()) -> None:
         self.titles = titles
         # A full name starts with a word: '-Biden' (of 'Trump-Biden') is no one's name.
-        self.full = [(s, tuple(t.text for t in s)) for s in spans if s.label_ == "PERSON" and len(s) > 1 and not s.id_ and s[0].is_alpha]
+        # A surname with its particle ('de Blasio', 'De Blasio') is a short name, not a full one.
+        self.full = [
+            (s, tuple(t.text for t in s)) for s in spans
+            if s.label_ == "PERSON" and len(s) > 1 and not s.id_ and s[0].is_alpha and s[0].lower_ not in NAME_PARTICLES
+        ]
         self.group_of: dict[int, int] = {}  # span start -> group
         groups: list[list[Span]] = []
         for span, _ in self.full:

@@ -149,8 +149,8 @@ def _name_before(index: DocIndex, cue: Token) -> Mention | None:
         k -= 1
     if k > 0 and doc[k].text == "," and index.mention_of.get(k - 1) is not None and index.mention_of[k - 1].label == "PERSON":
         # 'the president of the Tunisian League ..., Jamel Msallem, said': the name in commas
-        m = index.mention_of[k - 1]
-        if m.start > 0 and doc[m.start - 1].text == ",":
+        named = index.mention_of[k - 1]
+        if named.start > 0 and doc[named.start - 1].text == ",":
             k -= 1
     if k < 0 or index.owner[k] != index.owner[cue.i]:
         return None
