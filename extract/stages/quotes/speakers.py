@@ -257,6 +257,11 @@ def _document_owner(index: DocIndex, token: Token) -> Mention | None:
         return None
     owners = [c for c in token.children if c.dep_ == "poss"]
     owners += [o for p in token.children if p.dep_ == "prep" and p.lower_ in {"of", "from"} for o in p.children if o.dep_ == "pobj"]
+    # 'A tweet sent from Biden's Twitter account', 'a statement issued by the ministry'
+    owners += [
+        o for a in token.children if a.dep_ == "acl" for p in a.children
+        if p.dep_ in {"prep", "agent"} and p.lower_ in {"from", "by"} for o in p.children if o.dep_ == "pobj"
+    ]
     for owner in owners:
         found = speaker_from_token(index, owner)
         if found is not None and found.mention is not None and found.mention.label in NAME_LABELS:
