@@ -223,7 +223,8 @@ def entity_genders(doc: Doc, mentions: Sequence[Mention], genders: dict[str, str
             continue
         first = doc[m.start]
         gender = HONORIFIC_GENDER.get(doc[m.start - 1].lower_, "") if m.start > 0 else ""
-        gender = gender or HONORIFIC_GENDER.get(first.lower_, "") or genders.get(first.text, "")
+        # A two-letter first word is as often a family name written first ('Ma Ngok') as a given name.
+        gender = gender or HONORIFIC_GENDER.get(first.lower_, "") or (genders.get(first.text, "") if len(first.text) > 2 else "")
         if gender:
             found.setdefault(m.entity_id, set()).add(gender)
     return {entity_id: next(iter(sexes)) for entity_id, sexes in found.items() if len(sexes) == 1}
