@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import DEP, POS
+from spacy.attrs import DEP, LOWER, POS
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import PROPN
@@ -302,14 +302,16 @@ def _add_titled_mentions(
     after a capitalised title that the model left untagged are a person, when the name starts
     with a known forename or is the subject of a verb."""
     taken = {i for s in spans for i in range(s.start, s.end)}
-    extra = []
-    i = 0
+    extra: list[Span] = []
     n = len(doc)
-    while i < n:
+    # Title words, found on arrays (a Token for every word is the cost of a loop).
+    wanted = [w for w in titles if w not in NOT_PERSON_TITLES]
+    ids = numpy.array([get_string_id(w) for w in wanted] + [get_string_id(w + ".") for w in wanted], dtype=numpy.uint64)
+    done = -1
+    for found in numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), ids)):
+        i = int(found)
         t = doc[i]
-        word = t.lower_.rstrip(".")
-        if not (t.is_title and word in titles and word not in NOT_PERSON_TITLES and i not in taken):
-            i += 1
+        if i <= done or not t.is_title or i in taken:
             continue
         k = i + 1
         while k < n and doc[k].is_title and doc[k].lower_.rstrip(".") in titles and k not in taken:
@@ -327,7 +329,7 @@ def _add_titled_mentions(
         ):
             extra.append(Span(doc, start, end, label="PERSON"))
             taken.update(range(start, end))
-        i = max(end, i + 1)
+        done = end - 1
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
@@ -354,29 +356,39 @@ def _add_speaking_names(doc: Doc, spans: list[Span], titles: frozenset[str], ver
     starts with a known given name, else an ORG."""
     taken = {i for s in spans for i in range(s.start, s.end)}
     first_names = {s[0].text for s in spans if s.label_ == "PERSON" and len(s) > 1}  # 'Hardeep' of 'Hardeep Singh Puri'
-    extra = []
-    for verb in doc:
+    lower_words: set[str] | None = None  # found on the first candidate: most documents have none
+    extra: list[Span] = []
+    # Proper-noun subjects, found on arrays (a Token for every word is the cost of a loop).
+    dep_pos = doc.to_array([DEP, POS])
+    subjects = numpy.flatnonzero((dep_pos[:, 0] == numpy.uint64(get_string_id("nsubj"))) & (dep_pos[:, 1] == numpy.uint64(PROPN)))
+    for k in subjects:
+        subject = doc[int(k)]
+        verb = subject.head
         if verb.pos_ != "VERB" or verb.lower_ not in verbs:
             continue
-        for subject in verb.children:
-            if subject.dep_ != "nsubj" or subject.pos_ != "PROPN" or subject.i in taken or subject.tag_ != "NNP":
-                continue
-            after = subject.i + 1 + (subject.i + 1 < len(doc) and doc[subject.i + 1].text == ".")
-            if any(c.dep_ in {"prep", "nummod"} for c in subject.children) or after < len(doc) and doc[after].like_num:
-                continue  # 'Member of Parliament ...', 'Part of the ruling', 'Act No. 3846': not a name
-            start = subject.i
-            while start > 0 and doc[start - 1].dep_ in {"compound", "flat"} and doc[start - 1].head.i == subject.i and doc[start - 1].pos_ == "PROPN":
-                start -= 1
-            words = doc[start : subject.i + 1]
-            if (
-                any(i in taken for i in range(start, subject.i + 1)) or len(words) > 4
-                or not all((t.is_title or t.is_upper or t.text[:1].isupper()) and t.is_alpha for t in words)
-                or any(t.lower_ in titles for t in words)
-            ):
-                continue
-            label = "PERSON" if words[0].text in given_names() or words[0].text in first_names else "ORG"
-            extra.append(Span(doc, start, subject.i + 1, label=label))
-            taken.update(range(start, subject.i + 1))
+        if subject.i in taken or subject.tag_ != "NNP":
+            continue
+        after = subject.i + 1 + (subject.i + 1 < len(doc) and doc[subject.i + 1].text == ".")
+        if any(c.dep_ in {"prep", "nummod"} for c in subject.children) or after < len(doc) and doc[after].like_num:
+            continue  # 'Member of Parliament ...', 'Part of the ruling', 'Act No. 3846': not a name
+        start = subject.i
+        while start > 0 and doc[start - 1].dep_ in {"compound", "flat"} and doc[start - 1].head.i == subject.i and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        words = doc[start : subject.i + 1]
+        if (
+            any(i in taken for i in range(start, subject.i + 1)) or len(words) > 4
+            or not all((t.is_title or t.is_upper or t.text[:1].isupper()) and t.is_alpha for t in words)
+            or any(t.lower_ in titles for t in words)
+        ):
+            continue
+        if words[0].is_sent_start:
+            if lower_words is None:
+                lower_words = {t.text for t in doc if t.is_lower}
+            if words[0].lower_ in lower_words:
+                continue  # 'Reports said ...': a common word capitalised at the start of a sentence
+        label = "PERSON" if words[0].text in given_names() or words[0].text in first_names else "ORG"
+        extra.append(Span(doc, start, subject.i + 1, label=label))
+        taken.update(range(start, subject.i + 1))
     return sorted(spans + extra, key=lambda s: s.start) if extra else spans
 
 
