@@ -265,6 +265,11 @@ def _add_surname_mentions(doc: Doc, spans: list[Span]) -> list[Span]:
     return sorted(spans + extra, key=lambda s: s.start)
 
 
+@lru_cache(maxsize=4)
+def _all_given_names(forenames: frozenset[str]) -> frozenset[str]:
+    return forenames | given_names()
+
+
 def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str], titles: frozenset[str] = frozenset()) -> list[Span]:
     """'Alexei Leonov' left untagged while 'Leonov' is tagged elsewhere: a forename followed
     by a proper noun that the document tags alone is a person's full name."""
@@ -274,7 +279,7 @@ def _add_forename_mentions(doc: Doc, spans: list[Span], forenames: frozenset[str
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
     extra = []
-    for t in tokens_with_text(doc, forenames | given_names()):
+    for t in tokens_with_text(doc, _all_given_names(forenames)):
         if (
             t.i + 1 < len(doc) and t.i not in taken and t.i + 1 not in taken and t.lower_ not in titles
             and doc[t.i + 1].text in alone and doc[t.i + 1].pos_ == "PROPN" and t.pos_ == "PROPN"

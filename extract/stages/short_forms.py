@@ -17,6 +17,7 @@ company name stands for.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 import numpy
@@ -150,10 +151,17 @@ def surnames(spans: list[Span]) -> set[str]:
     return {s[-1].text for s in spans if s.label_ == "PERSON" and len(s) > 1}
 
 
+@lru_cache(maxsize=16)
+def _hashes(texts: frozenset[str]) -> numpy.ndarray:
+    """The string hashes of a word list, made once per list (the given names are 13,000)."""
+    return numpy.array([get_string_id(t) for t in texts], dtype=numpy.uint64)
+
+
 def tokens_with_text(doc: Doc, texts: Iterable[str]) -> list[Token]:
     """The tokens whose text is one of ``texts``, found without making a Token of every word."""
     # uint64 on both sides: hashes compared as floats would collide.
-    hits = numpy.isin(doc.to_array(ORTH), numpy.array([get_string_id(t) for t in texts], dtype=numpy.uint64))
+    wanted = _hashes(texts) if isinstance(texts, frozenset) else numpy.array([get_string_id(t) for t in texts], dtype=numpy.uint64)
+    hits = numpy.isin(doc.to_array(ORTH), wanted)
     return [doc[int(i)] for i in numpy.flatnonzero(hits)]
 
 
