@@ -416,8 +416,8 @@ def extend_organisations(spans: list[Span]) -> list[Span]:
     dropped: set[int] = set()
     result = []
     for span in spans:
-        if span.label_ != "ORG" or span.id_ or id(span) in dropped:
-            result.append(span)
+        if span.label_ != "ORG" or span.id_ or id(span) in dropped or len(span) < 2:
+            result.append(span)  # 'the ABC of Australia': a one-word name takes no 'of' phrase
             continue
         end = span.end
         if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end].head.i in range(span.start, end):
